@@ -1,0 +1,64 @@
+#pragma once
+// The fused CPU loop: one pass over the elements for a whole graph. Each output is written
+// from its lowered functor tree; there are no temporaries. The loop body is vectorized
+// (OpenMP simd, or the compiler's no-alias hint) and split across OpenMP threads.
+#include <algorithm>
+#include <cstddef>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include "../core/config.hpp"
+
+#if defined(_OPENMP)
+#define XSYM_SIMD_LOOP _Pragma("omp simd")
+#elif defined(__clang__)
+#define XSYM_SIMD_LOOP _Pragma("clang loop vectorize(assume_safety)")
+#elif defined(__GNUC__)
+#define XSYM_SIMD_LOOP _Pragma("GCC ivdep")
+#else
+#define XSYM_SIMD_LOOP
+#endif
+
+namespace xsym::exec {
+
+/// Writes output element i from a lowered functor.
+template <class Out, class F>
+struct output_stage {
+  Out* out;
+  F f;
+  XSYM_INLINE void operator()(std::ptrdiff_t i) const { out[i] = static_cast<Out>(f(i)); }
+};
+
+/// Below this many elements the loop runs on one thread: waking threads costs more.
+inline constexpr std::ptrdiff_t parallel_threshold = 1 << 15;
+
+/// Runs every stage for elements [begin, end). Stages are taken by value: each thread holds
+/// its own copy, so the compiler keeps the pointers in registers.
+template <class... Stage>
+void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
+  XSYM_SIMD_LOOP
+  for (std::ptrdiff_t i = begin; i < end; ++i) (stages(i), ...);
+}
+
+/// Runs every stage for elements [0, n), on all OpenMP threads when n is large.
+template <class... Stage>
+void run_fused(std::ptrdiff_t n, const Stage&... stages) {
+#if defined(_OPENMP)
+  if (n >= parallel_threshold && omp_get_max_threads() > 1) {
+#pragma omp parallel
+    {
+      // Contiguous chunks rounded to 64 elements, so threads meet at cache-line boundaries.
+      std::ptrdiff_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+      std::ptrdiff_t chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
+      std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
+      run_range(begin, end, stages...);
+    }
+    return;
+  }
+#endif
+  run_range(0, n, stages...);
+}
+
+}  // namespace xsym::exec

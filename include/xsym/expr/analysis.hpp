@@ -1,0 +1,139 @@
+#pragma once
+// Compile-time analysis of a static graph: its unique nodes in DFS post-order (the order of
+// MXNet's JSON and get_internals), with MXNet's names. Everything here is constexpr code over a
+// table of node records; the only type-level recursion is the walk over the expression tree.
+//
+// Rules (DESIGN.md): variables with the same name are one node; identical scalar-free subtrees
+// are one node; a subtree that holds a run-time parameter is never merged with another; names
+// are counted per hint in post-order (`_mul0`, `_mul1`, `_plus0`).
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+#include <type_traits>
+
+#include "../core/type_list.hpp"
+#include "expression.hpp"
+
+namespace xsym::detail {
+
+inline constexpr int max_inputs = 3;
+/// Upper bound on the unique nodes of one static graph: keeps compile-time tables bounded.
+inline constexpr std::size_t max_graph_nodes = 4096;
+
+/// One unique node of a static graph.
+struct node_record {
+  bool is_variable = false;
+  std::string_view op{};    // MXNet op name; "null" for variables, as in MXNet's JSON
+  std::string_view base{};  // the variable's name, or the op's hint
+  int serial = -1;          // per-hint counter (-1 for variables): name = base + serial
+  int num_inputs = 0;
+  int inputs[max_inputs]{};
+  const void* key = nullptr;  // identity for merging; nullptr: never merged
+  int pinned = -1;            // dtype code fixed at compile time (typed variable, Cast output)
+  bool casts = false;         // output dtype independent of the inputs' (Cast)
+};
+
+/// A fixed-capacity list of node indices.
+template <std::size_t Cap>
+struct index_list {
+  int items[Cap]{};
+  int size = 0;
+  constexpr void push(int i) { items[size++] = i; }
+  constexpr bool contains(int i) const { return std::find(items, items + size, i) != items + size; }
+};
+
+/// The unique nodes reached from `NumRoots` roots, in post-order.
+template <std::size_t Cap, std::size_t NumRoots>
+struct node_table {
+  node_record nodes[Cap]{};
+  int size = 0;
+  int roots[NumRoots > 0 ? NumRoots : 1]{};
+  bool overflow = false;        // more unique nodes than max_graph_nodes
+  bool typed_twice = false;     // one variable name declared with two element types
+
+  constexpr int find(const void* key) const {
+    for (int i = 0; i < size; ++i)
+      if (nodes[i].key == key) return i;
+    return -1;
+  }
+  constexpr int count_hint(std::string_view hint) const {
+    int n = 0;
+    for (int i = 0; i < size; ++i) n += !nodes[i].is_variable && nodes[i].base == hint;
+    return n;
+  }
+  constexpr int push(const node_record& r) {
+    if (std::size_t(size) == Cap) {
+      overflow = true;
+      return size - 1;
+    }
+    nodes[size] = r;
+    return size++;
+  }
+};
+
+// Address of a per-type object: a constexpr-comparable identity for a type.
+template <class T>
+inline constexpr char type_key = 0;
+
+// Nodes of the expression tree counted with repetition (saturating), the table's capacity bound.
+template <class E>
+inline constexpr std::size_t tree_size = 1;
+template <class Op, class... In>
+inline constexpr std::size_t tree_size<node<Op, In...>> =
+    std::min(max_graph_nodes + 1, 1 + (tree_size<In> + ...));
+
+template <class Op>
+concept casting_op = requires { typename Op::target; };
+
+template <class Table, class N, class T>
+constexpr int add_postorder(Table& t, std::type_identity<var<N, T>>) {
+  int pinned = -1;
+  if constexpr (!std::is_void_v<T>) pinned = int(dtype_of<T>);
+  if (int i = t.find(&type_key<N>); i >= 0) {
+    int& p = t.nodes[i].pinned;
+    if (pinned >= 0 && p >= 0 && p != pinned) t.typed_twice = true;
+    if (p < 0) p = pinned;
+    return i;
+  }
+  node_record r;
+  r.is_variable = true;
+  r.op = "null";
+  r.base = N::value;
+  r.key = &type_key<N>;
+  r.pinned = pinned;
+  return t.push(r);
+}
+
+template <class Table, class Op, class... In>
+constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
+  using E = node<Op, In...>;
+  static_assert(sizeof...(In) <= max_inputs, "xsym: an op has more inputs than the analysis supports");
+  if constexpr (!holds_param<E>)
+    if (int i = t.find(&type_key<E>); i >= 0) return i;
+  const int inputs[] = {add_postorder(t, std::type_identity<In>{})...};  // left to right
+  node_record r;
+  r.op = Op::names.mxnet;
+  r.base = Op::names.hint;
+  r.serial = t.count_hint(r.base);
+  r.num_inputs = int(sizeof...(In));
+  for (int k = 0; k < r.num_inputs; ++k) r.inputs[k] = inputs[k];
+  r.key = holds_param<E> ? nullptr : &type_key<E>;
+  if constexpr (casting_op<Op>) {
+    r.casts = true;
+    r.pinned = int(dtype_of<typename Op::target>);
+  }
+  return t.push(r);
+}
+
+/// The node table of the graph whose roots are `Roots...`.
+template <class... Roots>
+constexpr auto build_table(type_list<Roots...>) {
+  constexpr std::size_t cap = std::max<std::size_t>(
+      1, std::min(max_graph_nodes, (std::size_t{0} + ... + tree_size<Roots>)));
+  node_table<cap, sizeof...(Roots)> t;
+  int k = 0;
+  ((t.roots[k++] = add_postorder(t, std::type_identity<Roots>{})), ...);
+  return t;
+}
+
+}  // namespace xsym::detail

@@ -1,0 +1,38 @@
+#pragma once
+// MXNet's list_* functions for static graphs. All are constexpr: for a graph without run-time
+// scalars, `static_assert(xsym::list_arguments(e)[2] == "C");` compiles (g++, clang). A graph
+// holding scalars must itself be `constexpr` for that, or use the `<decltype(e)>` forms.
+#include <array>
+#include <string_view>
+
+#include "graph_info.hpp"
+
+namespace xsym {
+
+/// The argument names: variables in DFS post-order of first visit (`A B C D` for (A*B)+(C*D)).
+template <graph G>
+constexpr auto list_arguments() { return detail::graph_info<G>::arguments; }
+template <graph G>
+constexpr auto list_arguments(G) { return list_arguments<G>(); }
+
+/// The output names: `name_output` for an op head, the plain name for a variable head.
+template <graph G>
+constexpr auto list_outputs() { return detail::graph_info<G>::outputs; }
+template <graph G>
+constexpr auto list_outputs(G) { return list_outputs<G>(); }
+
+/// All variables (arguments and auxiliary states). Static graphs have no auxiliary states, so
+/// this equals list_arguments.
+template <graph G>
+constexpr auto list_inputs(G g) { return list_arguments(g); }
+
+/// Auxiliary states (variables that an op mutates, like BatchNorm's moving mean): static
+/// graphs have none.
+template <graph G>
+constexpr std::array<std::string_view, 0> list_auxiliary_states(G) { return {}; }
+
+/// Names of all nodes in post-order (`A B _mul0 C D _mul1 _plus0`).
+template <graph G>
+constexpr auto list_nodes(G) { return detail::graph_info<G>::node_names; }
+
+}  // namespace xsym

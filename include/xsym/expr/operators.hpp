@@ -1,0 +1,93 @@
+#pragma once
+// The spellings that build static graphs: C++ operators and MXNet's math functions, each
+// naming an entry of the operator table (ops/table.hpp). Scalar forms follow MXNet:
+// `a + 1.5` is `_plus_scalar`, `2 - a` is `_rminus_scalar`, `-a` is `_mul_scalar` by -1.0.
+#include "../ops/table.hpp"
+#include "expression.hpp"
+
+namespace xsym {
+
+namespace detail {
+template <class Op, expression... In>
+constexpr node<Op, std::remove_cvref_t<In>...> make_node(typename Op::param p, In... in) {
+  return {p, {in...}};
+}
+template <class B, bool Reversed, expression E>
+constexpr auto make_scalar_node(E e, ops::scalar_value s) {
+  return make_node<ops::scalar<B, Reversed>>(s, e);
+}
+}  // namespace detail
+
+// `a op b`, `a op s` and `s op a` for a binary op of the table.
+#define XSYM_BINARY_OPERATOR(symbol, tag)                                          \
+  template <expression L, expression R>                                            \
+  constexpr auto operator symbol(L l, R r) {                                       \
+    return detail::make_node<ops::tag>({}, l, r);                                  \
+  }                                                                                \
+  template <expression L, scalar_operand S>                                        \
+  constexpr auto operator symbol(L l, S s) {                                       \
+    return detail::make_scalar_node<ops::tag, false>(l, s);                        \
+  }                                                                                \
+  template <scalar_operand S, expression R>                                        \
+  constexpr auto operator symbol(S s, R r) {                                       \
+    return detail::make_scalar_node<ops::tag, true>(r, s);                         \
+  }
+
+// The same as named functions: `maximum(a, b)`, `maximum(a, 3)`, `maximum(3, a)`.
+#define XSYM_BINARY_FUNCTION(function, tag)                                        \
+  template <expression L, expression R>                                            \
+  constexpr auto function(L l, R r) {                                              \
+    return detail::make_node<ops::tag>({}, l, r);                                  \
+  }                                                                                \
+  template <expression L, scalar_operand S>                                        \
+  constexpr auto function(L l, S s) {                                              \
+    return detail::make_scalar_node<ops::tag, false>(l, s);                        \
+  }                                                                                \
+  template <scalar_operand S, expression R>                                        \
+  constexpr auto function(S s, R r) {                                              \
+    return detail::make_scalar_node<ops::tag, true>(r, s);                         \
+  }
+
+XSYM_BINARY_OPERATOR(+, plus)
+XSYM_BINARY_OPERATOR(-, minus)
+XSYM_BINARY_OPERATOR(*, mul)
+XSYM_BINARY_OPERATOR(/, div)
+XSYM_BINARY_OPERATOR(%, mod)
+XSYM_BINARY_OPERATOR(==, equal)
+XSYM_BINARY_OPERATOR(!=, not_equal)
+XSYM_BINARY_OPERATOR(>, greater)
+XSYM_BINARY_OPERATOR(>=, greater_equal)
+XSYM_BINARY_OPERATOR(<, lesser)
+XSYM_BINARY_OPERATOR(<=, lesser_equal)
+XSYM_BINARY_FUNCTION(power, power)
+XSYM_BINARY_FUNCTION(pow, power)  // MXNet's `sym.pow`: pow(a, 2) is _power_scalar, pow(2, a) _rpower_scalar
+XSYM_BINARY_FUNCTION(maximum, maximum)
+XSYM_BINARY_FUNCTION(minimum, minimum)
+XSYM_BINARY_FUNCTION(hypot, hypot)
+#undef XSYM_BINARY_FUNCTION
+#undef XSYM_BINARY_OPERATOR
+
+/// `-a`: MXNet's `__neg__`, a `_mul_scalar` node with scalar -1.0 (`negative(a)` is its own op).
+template <expression E>
+constexpr auto operator-(E e) { return detail::make_scalar_node<ops::mul, false>(e, -1.0); }
+
+// `exp(a)`, `relu(a)`, ...: one function for each unary op of the table.
+#define XSYM_UNARY_FUNCTION(tag, ...) \
+  template <expression E>             \
+  constexpr auto tag(E e) { return detail::make_node<ops::tag>({}, e); }
+XSYM_UNARY_OPS(XSYM_UNARY_FUNCTION)
+XSYM_UNARY_FUNCTION(identity)
+#undef XSYM_UNARY_FUNCTION
+
+/// `clip(a, a_min, a_max)`: every element limited to [a_min, a_max].
+template <expression E, scalar_operand S1, scalar_operand S2>
+constexpr auto clip(E e, S1 a_min, S2 a_max) {
+  return detail::make_node<ops::clip>({a_min, a_max}, e);
+}
+
+/// `cast<T>(a)`: MXNet's `Cast` to element type T; the only op whose output dtype differs from
+/// its input's.
+template <element_type T, expression E>
+constexpr auto cast(E e) { return detail::make_node<ops::cast<T>>({}, e); }
+
+}  // namespace xsym

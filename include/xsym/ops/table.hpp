@@ -1,0 +1,242 @@
+#pragma once
+// THE operator table. Every op is defined here once: its MXNet name and node-name hint, its kind
+// (kinds.hpp), and its element function. The static graph, the executors, and later JSON, the
+// runtime registry, the GPU kernels and gradients all read these entries; adding an op is one
+// entry here, its line in `all_ops` at the bottom, and its tests.
+//
+// Element functions follow MXNet's mshadow_op.h: NaN propagates through maximum, minimum,
+// relu and clip; comparisons give 0 or 1 in the input's type; integer arithmetic never has
+// undefined behaviour (arithmetic.hpp).
+#include <cmath>
+#include <cstdint>
+#include <numbers>
+#include <type_traits>
+
+#include "../core/dtype.hpp"
+#include "../core/type_list.hpp"
+#include "arithmetic.hpp"
+#include "kinds.hpp"
+#include "scalar_value.hpp"
+
+namespace xsym::ops {
+
+using enum integers;
+
+// ---- binary ops, with the names of their scalar forms (`a + 1.5` and `1.5 + a`) -------------
+struct plus : binary<plus, exact> {
+  static constexpr op_names names{"elemwise_add", "_plus"};
+  static constexpr op_names scalar_names{"_plus_scalar", "_plusscalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::add(a, b); }
+};
+struct minus : binary<minus, exact> {
+  static constexpr op_names names{"elemwise_sub", "_minus"};
+  static constexpr op_names scalar_names{"_minus_scalar", "_minusscalar"};
+  static constexpr op_names rscalar_names{"_rminus_scalar", "_rminusscalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::sub(a, b); }
+};
+struct mul : binary<mul, exact> {
+  static constexpr op_names names{"elemwise_mul", "_mul"};
+  static constexpr op_names scalar_names{"_mul_scalar", "_mulscalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::mul(a, b); }
+};
+struct div : binary<div, exact> {
+  static constexpr op_names names{"elemwise_div", "_div"};
+  static constexpr op_names scalar_names{"_div_scalar", "_divscalar"};
+  static constexpr op_names rscalar_names{"_rdiv_scalar", "_rdivscalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::div(a, b); }
+};
+struct mod : binary<mod, exact> {
+  static constexpr op_names names{"_mod", "_mod"};
+  static constexpr op_names scalar_names{"_mod_scalar", "_modscalar"};
+  static constexpr op_names rscalar_names{"_rmod_scalar", "_rmodscalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::mod(a, b); }
+};
+struct power : binary<power, exact> {
+  static constexpr op_names names{"_power", "_power"};
+  static constexpr op_names scalar_names{"_power_scalar", "_powerscalar"};
+  static constexpr op_names rscalar_names{"_rpower_scalar", "_rpowerscalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::pow(a, b); }
+};
+struct maximum : binary<maximum, exact> {
+  static constexpr op_names names{"_maximum", "_maximum"};
+  static constexpr op_names scalar_names{"_maximum_scalar", "_maximumscalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::is_nan(a) || a > b ? a : b; }
+};
+struct minimum : binary<minimum, exact> {
+  static constexpr op_names names{"_minimum", "_minimum"};
+  static constexpr op_names scalar_names{"_minimum_scalar", "_minimumscalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class T> XSYM_HD static T apply(T a, T b) { return arith::is_nan(a) || a < b ? a : b; }
+};
+struct hypot : binary<hypot> {
+  static constexpr op_names names{"_hypot", "_hypot"};
+  static constexpr op_names scalar_names{"_hypot_scalar", "_hypotscalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class F> XSYM_HD static F apply(F a, F b) { return std::hypot(a, b); }
+};
+struct equal : binary<equal, exact> {
+  static constexpr op_names names{"_equal", "_equal"};
+  static constexpr op_names scalar_names{"_equal_scalar", "_equal_scalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a == b); }
+};
+struct not_equal : binary<not_equal, exact> {
+  static constexpr op_names names{"_not_equal", "_not_equal"};
+  static constexpr op_names scalar_names{"_not_equal_scalar", "_not_equal_scalar"};
+  static constexpr op_names rscalar_names = scalar_names;
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a != b); }
+};
+// `2 > a` is `a < 2`: a reversed comparison takes the mirrored op's scalar name.
+struct greater : binary<greater, exact> {
+  static constexpr op_names names{"_greater", "_greater"};
+  static constexpr op_names scalar_names{"_greater_scalar", "_greater_scalar"};
+  static constexpr op_names rscalar_names{"_lesser_scalar", "_lesser_scalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a > b); }
+};
+struct greater_equal : binary<greater_equal, exact> {
+  static constexpr op_names names{"_greater_equal", "_greater_equal"};
+  static constexpr op_names scalar_names{"_greater_equal_scalar", "_greater_equal_scalar"};
+  static constexpr op_names rscalar_names{"_lesser_equal_scalar", "_lesser_equal_scalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a >= b); }
+};
+struct lesser : binary<lesser, exact> {
+  static constexpr op_names names{"_lesser", "_lesser"};
+  static constexpr op_names scalar_names{"_lesser_scalar", "_lesser_scalar"};
+  static constexpr op_names rscalar_names{"_greater_scalar", "_greater_scalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a < b); }
+};
+struct lesser_equal : binary<lesser_equal, exact> {
+  static constexpr op_names names{"_lesser_equal", "_lesser_equal"};
+  static constexpr op_names scalar_names{"_lesser_equal_scalar", "_lesser_equal_scalar"};
+  static constexpr op_names rscalar_names{"_greater_equal_scalar", "_greater_equal_scalar"};
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a <= b); }
+};
+
+// ---- unary ops: exact for integers where the result is an integer anyway -------------------
+// X(tag, integer rule, body of `template <class T> static T apply(T x)`); the MXNet name and the
+// hint are the tag. The static graph expands this list into the functions `xsym::exp(e)`, ...
+#define XSYM_UNARY_OPS(X)                                                                     \
+  X(negative, exact, return arith::neg(x);)                                                   \
+  X(abs, exact, return x < T(0) ? arith::neg(x) : x;)                                         \
+  X(sign, exact, return x < T(0) ? T(-1) : x > T(0) ? T(1) : T(0);)                           \
+  X(round, exact, if constexpr (std::is_integral_v<T>) return x; else return std::round(x);)  \
+  X(rint, exact, if constexpr (std::is_integral_v<T>) return x; else return std::rint(x);)    \
+  X(ceil, exact, if constexpr (std::is_integral_v<T>) return x; else return std::ceil(x);)    \
+  X(floor, exact, if constexpr (std::is_integral_v<T>) return x; else return std::floor(x);)  \
+  X(trunc, exact, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)  \
+  X(fix, exact, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)    \
+  X(square, exact, return arith::mul(x, x);)                                                  \
+  X(sqrt, via_double, return std::sqrt(x);)                                                   \
+  X(rsqrt, via_double, return T(1) / std::sqrt(x);)                                           \
+  X(cbrt, via_double, return std::cbrt(x);)                                                   \
+  X(rcbrt, via_double, return T(1) / std::cbrt(x);)                                           \
+  X(reciprocal, via_double, return T(1) / x;)                                                 \
+  X(exp, via_double, return std::exp(x);)                                                     \
+  X(expm1, via_double, return std::expm1(x);)                                                 \
+  X(log, via_double, return std::log(x);)                                                     \
+  X(log2, via_double, return std::log2(x);)                                                   \
+  X(log10, via_double, return std::log10(x);)                                                 \
+  X(log1p, via_double, return std::log1p(x);)                                                 \
+  X(sin, via_double, return std::sin(x);)                                                     \
+  X(cos, via_double, return std::cos(x);)                                                     \
+  X(tan, via_double, return std::tan(x);)                                                     \
+  X(arcsin, via_double, return std::asin(x);)                                                 \
+  X(arccos, via_double, return std::acos(x);)                                                 \
+  X(arctan, via_double, return std::atan(x);)                                                 \
+  X(sinh, via_double, return std::sinh(x);)                                                   \
+  X(cosh, via_double, return std::cosh(x);)                                                   \
+  X(tanh, via_double, return std::tanh(x);)                                                   \
+  X(arcsinh, via_double, return std::asinh(x);)                                               \
+  X(arccosh, via_double, return std::acosh(x);)                                               \
+  X(arctanh, via_double, return std::atanh(x);)                                               \
+  X(degrees, via_double, return x * T(180 / std::numbers::pi);)                               \
+  X(radians, via_double, return x * T(std::numbers::pi / 180);)                               \
+  X(relu, exact, return arith::is_nan(x) || x > T(0) ? x : T(0);)                             \
+  X(sigmoid, via_double, return T(1) / (T(1) + std::exp(-x));)                                \
+  X(softsign, via_double, return x / (T(1) + std::abs(x));)                                   \
+  X(erf, via_double, return std::erf(x);)                                                     \
+  X(gamma, via_double, return std::tgamma(x);)                                                \
+  X(logical_not, exact, return T(x == T(0));)
+
+#define XSYM_DEFINE_UNARY_OP(tag, rule, ...)                    \
+  struct tag : unary<tag, rule> {                               \
+    static constexpr op_names names{#tag, #tag};                \
+    template <class T> XSYM_HD static T apply(T x) { __VA_ARGS__ } \
+  };
+XSYM_UNARY_OPS(XSYM_DEFINE_UNARY_OP)
+#undef XSYM_DEFINE_UNARY_OP
+
+/// `identity(a)`: MXNet registers it as `_copy`, and the hint is the function's name.
+struct identity : unary<identity, exact> {
+  static constexpr op_names names{"_copy", "identity"};
+  template <class T> XSYM_HD static T apply(T x) { return x; }
+};
+
+// ---- ops with a run-time parameter ----------------------------------------------------------
+
+/// The scalar form of binary op B: `a + 1.5` (Reversed = false) or `2 - a` (Reversed = true).
+/// The scalar is converted to the element type first, as MXNet's `DType(scalar)`.
+template <class B, bool Reversed>
+struct scalar {
+  using binary_op = B;
+  static constexpr bool reversed = Reversed;
+  static constexpr int arity = 1;
+  static constexpr op_names names = Reversed ? B::rscalar_names : B::scalar_names;
+  using param = scalar_value;
+  template <class T>
+  using lowered_param = T;
+  template <class T>
+  static constexpr T lower(const scalar_value& s) { return arith::convert<T>(s.value); }
+
+  template <class T>
+  XSYM_HD XSYM_INLINE static T eval(T s, T x) {
+    if constexpr (Reversed) return apply_as<B>(s, x); else return apply_as<B>(x, s);
+  }
+};
+
+/// `clip(a, a_min, a_max)`: limits every element to [a_min, a_max]; NaN passes through.
+struct clip {
+  static constexpr int arity = 1;
+  static constexpr op_names names{"clip", "clip"};
+  struct param {
+    scalar_value a_min, a_max;
+    friend constexpr bool operator==(const param&, const param&) = default;
+  };
+  template <class T>
+  struct lowered_param { T lo, hi; };
+  template <class T>
+  static constexpr lowered_param<T> lower(const param& p) {
+    return {arith::convert<T>(p.a_min.value), arith::convert<T>(p.a_max.value)};
+  }
+  template <class T>
+  XSYM_HD XSYM_INLINE static T eval(lowered_param<T> p, T x) {
+    return x > p.hi ? p.hi : x < p.lo ? p.lo : x;
+  }
+};
+
+/// `cast<To>(a)`: MXNet's `Cast` with attribute `dtype`. Float to integer saturates (NaN gives 0).
+template <element_type To>
+struct cast {
+  using target = To;
+  static constexpr int arity = 1;
+  static constexpr op_names names{"Cast", "cast"};
+  using param = no_param;
+  template <class T>
+  using lowered_param = no_param;
+  template <class T>
+  static constexpr no_param lower(no_param) { return {}; }
+  template <class T>
+  XSYM_HD XSYM_INLINE static To eval(no_param, T x) { return arith::convert<To>(x); }
+};
+
+// ---- the lists other layers iterate over ---------------------------------------------------
+#define XSYM_OP_TAG_COMMA(tag, ...) tag,
+using unary_ops = type_list<XSYM_UNARY_OPS(XSYM_OP_TAG_COMMA) identity>;
+#undef XSYM_OP_TAG_COMMA
+using binary_ops = type_list<plus, minus, mul, div, mod, power, maximum, minimum, hypot, equal,
+                             not_equal, greater, greater_equal, lesser, lesser_equal>;
+
+}  // namespace xsym::ops
