@@ -34,6 +34,8 @@ inline constexpr std::array<dtype, 4> bindable_dtypes{dtype::float32, dtype::flo
                                                        dtype::int64};
 
 namespace detail {
+template <class S> inline constexpr bool is_named_argument = false;
+template <class N, class T, class V> inline constexpr bool is_named_argument<named_argument<N, T, V>> = true;
 template <class G> inline constexpr bool is_static_group = false;
 template <class... E> inline constexpr bool is_static_group<static_group<E...>> = true;
 }  // namespace detail
@@ -49,9 +51,9 @@ namespace detail {
 template <class G, dtype... Free>
 struct instance {
   using info = graph_info<G>;
-  static constexpr int free[] = {int(Free)..., -1};
+  static constexpr int free_dtypes[] = {int(Free)..., -1};
   template <int Node>
-  using node_type = type_of<dtype(info::node_dtype(Node, free))>;
+  using node_type = type_of<dtype(info::node_dtype(Node, free_dtypes))>;
   template <std::size_t... K>
   static auto argument_types(std::index_sequence<K...>) -> std::tuple<node_type<info::argument_nodes[K]>...>;
   using argument_types_t = decltype(argument_types(std::make_index_sequence<std::size_t(info::num_arguments)>{}));
@@ -68,14 +70,14 @@ struct instance {
 
 /// The run function for the free dtypes chosen at bind (each one of bindable_dtypes).
 template <class G, dtype... Chosen>
-typename executor<G>::run_fn pick_instance(const std::vector<dtype>& free) {
+typename executor<G>::run_fn pick_instance(const std::vector<dtype>& free_dtypes) {
   constexpr std::size_t k = sizeof...(Chosen);
   if constexpr (k == std::size_t(graph_info<G>::num_free_dtypes)) {
     return &instance<G, Chosen...>::run;
   } else {
     typename executor<G>::run_fn run = nullptr;
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((free[k] == bindable_dtypes[J] ? (void)(run = pick_instance<G, Chosen..., bindable_dtypes[J]>(free)) : void()), ...);
+      ((free_dtypes[k] == bindable_dtypes[J] ? (void)(run = pick_instance<G, Chosen..., bindable_dtypes[J]>(free_dtypes)) : void()), ...);
     }(std::make_index_sequence<bindable_dtypes.size()>{});
     return run;
   }
@@ -128,7 +130,7 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
 
   exec::node_types types = exec::infer_node_types<G>(bound);
 
-  std::vector<dtype> free(std::size_t(info::num_free_dtypes));
+  auto free_dtypes = std::vector<dtype>(std::size_t(info::num_free_dtypes));
   for (int k = 0; k < info::num_arguments; ++k) {
     int c = info::free_class(info::argument_nodes[std::size_t(k)]);
     if (c < 0) continue;
@@ -141,7 +143,7 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
                   ", but untyped graphs are compiled for float32, float64, int32 and int64; declare the "
                   "variable with its element type (xsym::variable<\"" + std::string(info::arguments[std::size_t(k)]) +
                   "\", T>()) to bind " + std::string(dtype_name(t)));
-    free[std::size_t(c)] = t;
+    free_dtypes[std::size_t(c)] = t;
   }
 
   std::vector<ndarray> outputs;
@@ -155,7 +157,7 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
     outputs.emplace_back(s, types.dtypes[std::size_t(h)], ctx);
     out_types += (out_types.empty() ? "" : ", ") + std::string(dtype_name(types.dtypes[std::size_t(h)]));
   }
-  return executor<G>(g, ctx, std::move(bound), std::move(outputs), detail::pick_instance<G>(free),
+  return executor<G>(g, ctx, std::move(bound), std::move(outputs), detail::pick_instance<G>(free_dtypes),
                      "static fused CPU loop (" + out_types + ")");
 }
 
@@ -186,7 +188,7 @@ constexpr void check_argument_dtype() {
     constexpr int pinned = graph_info<G>::nodes[graph_info<G>::argument_nodes[std::size_t(k)]].pinned;
     static_assert(pinned < 0 || static_dtype<Value> < 0 || pinned == static_dtype<Value>,
                   "xsym::bind: a typed variable is bound to a typed_ndarray of another element type "
-                  "(the variable's name<...> is in the instantiation below)");
+                  "(the variable's name<...> is in the instantiation context)");
   }
 }
 template <class G, class... Names>
@@ -216,7 +218,7 @@ executor<G> bind(const G& g, named_argument<N, T, V>... named) {
 /// Binds the fields of aggregate `fields` (ndarray or typed_ndarray members) to the graph's
 /// arguments in list_arguments order: `struct args { ndarray A, B, C, D; }`.
 template <bindable_graph G, class S>
-  requires(std::is_aggregate_v<S> && !std::is_array_v<S>)
+  requires(std::is_aggregate_v<S> && !std::is_array_v<S> && !detail::is_named_argument<S>)
 executor<G> bind(const G& g, context ctx, const S& fields) {
   using info = detail::graph_info<G>;
   static_assert(boost::pfr::tuple_size_v<S> == std::size_t(info::num_arguments),
@@ -239,7 +241,7 @@ executor<G> bind(const G& g, context ctx, const S& fields) {
   return xsym::bind(g, ctx, args);
 }
 template <bindable_graph G, class S>
-  requires(std::is_aggregate_v<S> && !std::is_array_v<S>)
+  requires(std::is_aggregate_v<S> && !std::is_array_v<S> && !detail::is_named_argument<S>)
 executor<G> bind(const G& g, const S& fields) {
   return xsym::bind(g, cpu(0), fields);
 }
