@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# check_consumer.sh <xsym source dir> <work dir>   (CTest test package/consumer)
+# Builds and runs tests/package/consumer against xsym
+#   (a) through add_subdirectory(<xsym source dir>)
+#   (b) through find_package(xsym CONFIG REQUIRED) after `cmake --install` of a fresh,
+#       tests-off configure of xsym into <work dir>/prefix.
+# Environment (set by tests/CMakeLists.txt): XSYM_CMAKE, XSYM_GENERATOR, XSYM_CXX,
+# XSYM_PREFIX_PATH (':'-separated, e.g. .device-deps on the GPU machine).
+set -euo pipefail
+
+src=$(cd "$1" && pwd)
+work=$2
+cmake=${XSYM_CMAKE:-cmake}
+gen=${XSYM_GENERATOR:-Ninja}
+consumer="$src/tests/package/consumer"
+
+common=(-G "$gen" -DCMAKE_BUILD_TYPE=Release)
+[[ -n "${XSYM_CXX:-}" ]] && common+=("-DCMAKE_CXX_COMPILER=$XSYM_CXX")
+prefix_path=${XSYM_PREFIX_PATH:-}
+
+rm -rf "$work"
+mkdir -p "$work"
+
+step() { printf '\n== package/consumer: %s\n' "$*"; }
+
+step "(a) add_subdirectory"
+"$cmake" -S "$consumer" -B "$work/subdir" "${common[@]}" \
+  ${prefix_path:+"-DCMAKE_PREFIX_PATH=${prefix_path//:/;}"} \
+  -DXSYM_SOURCE_DIR="$src" -DXSYM_ENABLE_CUDA=OFF
+"$cmake" --build "$work/subdir"
+"$work/subdir/consumer"
+echo "add_subdirectory consumer: OK"
+
+step "(b) cmake --install, then find_package"
+"$cmake" -S "$src" -B "$work/xsym-build" "${common[@]}" \
+  ${prefix_path:+"-DCMAKE_PREFIX_PATH=${prefix_path//:/;}"} \
+  -DXSYM_BUILD_TESTS=OFF -DXSYM_BUILD_EXAMPLES=OFF -DXSYM_BUILD_BENCHMARKS=OFF \
+  -DXSYM_ENABLE_CUDA=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix"
+"$cmake" --install "$work/xsym-build"
+"$cmake" -S "$consumer" -B "$work/installed" "${common[@]}" \
+  "-DCMAKE_PREFIX_PATH=$work/prefix${prefix_path:+;${prefix_path//:/;}}"
+"$cmake" --build "$work/installed"
+"$work/installed/consumer"
+echo "find_package consumer: OK"
