@@ -1,4 +1,5 @@
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <numeric>
@@ -25,7 +26,8 @@ class shape {
   auto begin() const { return dims_.begin(); }
   auto end() const { return dims_.end(); }
 
-  /// Number of elements: the product of the dimensions (1 for a 0-d shape).
+  /// Number of elements: the product of the dimensions (1 for a 0-d shape). The constructor
+  /// checks that it fits in an int64.
   std::size_t size() const {
     return std::accumulate(dims_.begin(), dims_.end(), std::size_t{1},
                            [](std::size_t a, dim_t d) { return a * std::size_t(d); });
@@ -42,10 +44,17 @@ class shape {
 
  private:
   void check() const {
-    for (std::size_t i = 0; i < dims_.size(); ++i)
+    dim_t product = 1;
+    bool overflow = false;
+    for (std::size_t i = 0; i < dims_.size(); ++i) {
       if (dims_[i] < 0)
         throw error("xsym::shape: dimension " + std::to_string(i) + " is negative (" +
                     std::to_string(dims_[i]) + ")");
+      overflow |= __builtin_mul_overflow(product, dims_[i], &product);
+    }
+    // A zero dimension makes the size 0 whatever the other dimensions are.
+    if (overflow && std::find(dims_.begin(), dims_.end(), 0) == dims_.end())
+      throw error("xsym::shape: " + str() + " has more elements than an int64 can count");
   }
   std::vector<dim_t> dims_;
 };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <memory>
 #include <span>
 #include <string>
@@ -23,7 +24,7 @@ class typed_ndarray;
 
 class ndarray {
  public:
-  /// An empty handle: no storage, shape (), float32. Binding it is an error.
+  /// An empty handle: no storage, shape [0], float32. Binding it is an error.
   ndarray() = default;
 
   /// An array of shape `s` and dtype `t` on `ctx`, filled with zeros.
@@ -132,7 +133,10 @@ class ndarray {
     return out;
   }
   /// This array when it is already on `ctx`, otherwise a copy there (MXNet's as_in_context).
-  ndarray as_in_context(xsym::context ctx) const { return ctx == context() ? *this : copyto(ctx); }
+  ndarray as_in_context(xsym::context ctx) const {
+    require_storage("as_in_context");
+    return ctx == context() ? *this : copyto(ctx);
+  }
 
   /// True when both handles share storage.
   bool same_storage(const ndarray& other) const { return storage_ == other.storage_; }
@@ -140,7 +144,14 @@ class ndarray {
  protected:
   struct uninitialized {};
   ndarray(xsym::shape s, xsym::dtype t, xsym::context ctx, uninitialized)
-      : shape_(std::move(s)), dtype_(t), storage_(std::make_shared<detail::storage>(shape_.size() * dtype_size(t), ctx)) {}
+      : shape_(std::move(s)), dtype_(t), storage_(std::make_shared<detail::storage>(checked_bytes(shape_, t), ctx)) {}
+
+  static std::size_t checked_bytes(const xsym::shape& s, xsym::dtype t) {
+    if (s.size() > std::numeric_limits<std::size_t>::max() / dtype_size(t))
+      throw error("xsym::ndarray: an array of shape " + s.str() + " and dtype " + std::string(dtype_name(t)) +
+                  " does not fit in memory");
+    return s.size() * dtype_size(t);
+  }
 
   template <element_type T>
   void check_dtype(const char* what) const {
@@ -154,7 +165,7 @@ class ndarray {
   }
 
  private:
-  xsym::shape shape_;
+  xsym::shape shape_{0};
   xsym::dtype dtype_ = xsym::dtype::float32;
   std::shared_ptr<detail::storage> storage_;
 
@@ -171,6 +182,8 @@ class typed_ndarray : public ndarray {
   typed_ndarray() : ndarray(xsym::shape{0}, dtype_of<T>, cpu()) {}
   /// Views `a` as typed; throws xsym::error unless its dtype is T.
   explicit typed_ndarray(const ndarray& a) : ndarray(a) { check_dtype<T>("typed_ndarray"); }
+  using ndarray::data;
+  using ndarray::to_vector;
   T* data() const { return ndarray::data<T>(); }
   std::vector<T> to_vector() const { return ndarray::to_vector<T>(); }
   typed_ndarray copy() const { return typed_ndarray(ndarray::copy()); }

@@ -119,12 +119,18 @@ bool reads_back_as(const decimal& d, T x) {
   return r.ec == std::errc{} && y == x;
 }
 
-/// Dragon4 positional, 'unique' with at most `precision` decimals: the shortest digits, or the
-/// exact value rounded when the shortest needs more decimals than that.
+/// Dragon4 positional as arrays use it: 'unique', at most `precision` decimals, at least the
+/// units digit (min_digits 0). That is the shortest digits, or the exact value rounded when the
+/// shortest needs more decimals; or the exact integer when the shortest stops above the units
+/// digit (float32 50331648 prints "50331648.", though "5.033165e7" reads back as it): such a
+/// value is always an integer (else a shorter multiple of ten could not read back as it), so
+/// rounding it to 0 decimals is exact.
 template <class T>
 decimal positional_digits(T x) {
   decimal d = shortest(x);
-  return fraction_digits(d) > precision ? rounded(x, precision, false) : d;
+  if (fraction_digits(d) > precision) return rounded(x, precision, false);
+  if (int(d.digits.size()) < d.exponent + 1) return rounded(x, 0, false);
+  return d;
 }
 
 /// Dragon4 scientific, 'unique' with at most `decimals` digits after the point.
@@ -141,7 +147,7 @@ decimal scientific_digits(T x, int decimals) {
 template <class T>
 decimal scientific_digits_exactly(T x, int decimals) {
   decimal nearest = rounded(x, decimals, true);
-  if (!std::isfinite(x) || reads_back_as(nearest, x)) return nearest;
+  if (reads_back_as(nearest, x)) return nearest;
   // nearest as an integer mantissa m with value = m × 10^(exponent - decimals); decimals <= 8 here.
   std::int64_t pow10 = 1;
   for (int i = 0; i < decimals; ++i) pow10 *= 10;
@@ -174,6 +180,11 @@ inline std::string fraction_part(const decimal& d) {
   if (d.exponent >= 0)
     return d.digits.size() > std::size_t(d.exponent) + 1 ? d.digits.substr(std::size_t(d.exponent) + 1) : "";
   return std::string(std::size_t(-d.exponent - 1), '0') + d.digits;
+}
+
+/// Digits of an exponent as Dragon4 writes it by default: at least two ("e+05").
+inline int exponent_digits(int exponent) {
+  return std::max(2, int(std::to_string(exponent < 0 ? -exponent : exponent).size()));
 }
 
 /// "e+05", "e-100": the exponent with at least `min_digits` digits.
@@ -239,18 +250,18 @@ class float_format {
         decimal d = scientific_digits(x, precision);
         pad_left_ = std::max(pad_left_, d.negative ? 2 : 1);
         decimals_ = std::max(decimals_, int(d.digits.size()) - 1);
-        exp_digits_ = std::max(exp_digits_, int(exponent_suffix(d.exponent, 2).size()) - 2);
+        exp_digits_ = std::max(exp_digits_, exponent_digits(d.exponent));
       } else {
         decimal d = positional_digits(x);
         pad_left_ = std::max(pad_left_, int(integer_part(d).size()));
         pad_right_ = std::max(pad_right_, int(fraction_part(d).size()));
       }
     }
-    if (scientific_) pad_right_ = exp_digits_ + 2 + decimals_;  // "." + decimals + "e+" + digits, less the "."... as NumPy counts it
+    if (scientific_) pad_right_ = decimals_ + 2 + exp_digits_;  // decimals, "e", sign, exponent
     // Room for "nan", "inf", "-inf" right-aligned in the same width.
     if (finite.size() != shown.size()) {
       bool neg_inf = std::any_of(shown.begin(), shown.end(), [](T x) { return std::isinf(x) && x < 0; });
-      pad_left_ = std::max({pad_left_, 3 - (pad_right_ + 1), (neg_inf ? 4 : 3) - (pad_right_ + 1)});
+      pad_left_ = std::max(pad_left_, (neg_inf ? 4 : 3) - (pad_right_ + 1));
     }
   }
 
