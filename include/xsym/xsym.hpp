@@ -10,3 +10,6 @@
 #include "ndarray/ndarray.hpp"
 #include "ndarray/print.hpp"
 #include "exec/bind.hpp"
+#include "symbol/from_static.hpp"
+#include "symbol/operators.hpp"
+#include "symbol/symbol.hpp"

@@ -29,6 +29,7 @@ step "(a) add_subdirectory"
   -DXSYM_SOURCE_DIR="$src" -DXSYM_ENABLE_CUDA=OFF
 "$cmake" --build "$work/subdir"
 "$work/subdir/consumer"
+"$work/subdir/consumer_runtime"
 echo "add_subdirectory consumer: OK"
 
 step "(b) cmake --install, then find_package"
@@ -36,9 +37,11 @@ step "(b) cmake --install, then find_package"
   ${prefix_path:+"-DCMAKE_PREFIX_PATH=${prefix_path//:/;}"} \
   -DXSYM_BUILD_TESTS=OFF -DXSYM_BUILD_EXAMPLES=OFF -DXSYM_BUILD_BENCHMARKS=OFF \
   -DXSYM_ENABLE_CUDA=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix"
+"$cmake" --build "$work/xsym-build"
 "$cmake" --install "$work/xsym-build"
 "$cmake" -S "$consumer" -B "$work/installed" "${common[@]}" \
   "-DCMAKE_PREFIX_PATH=$work/prefix${prefix_path:+;${prefix_path//:/;}}"
 "$cmake" --build "$work/installed"
 "$work/installed/consumer"
+"$work/installed/consumer_runtime"
 echo "find_package consumer: OK"

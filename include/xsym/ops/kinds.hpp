@@ -2,6 +2,8 @@
 // The kinds of operator, and what each kind supplies to the entries of the operator table
 // (table.hpp): how an element function is evaluated for every element type, and which run-time
 // parameter a node of the op carries.
+#include <map>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -16,6 +18,9 @@ struct op_names {
   std::string_view mxnet;
   std::string_view hint;
 };
+
+/// Node attributes as MXNet writes them (`{"scalar": "1.5"}`), sorted by key.
+using attributes = std::map<std::string, std::string>;
 
 /// The parameter of an op without one.
 struct no_param {
@@ -48,6 +53,7 @@ struct elementwise {
   using lowered_param = no_param;
   template <class T>
   static constexpr no_param lower(no_param) { return {}; }
+  static attributes attrs(no_param) { return {}; }
 
   template <class T, class... U>
   XSYM_HD XSYM_INLINE static T eval(no_param, T x, U... y) { return apply_as<Op>(x, y...); }

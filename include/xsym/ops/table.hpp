@@ -190,6 +190,7 @@ struct scalar {
   using lowered_param = T;
   template <class T>
   static constexpr T lower(const scalar_value& s) { return arith::convert<T>(s.value); }
+  static attributes attrs(const scalar_value& s) { return {{"scalar", s.str()}}; }
 
   template <class T>
   XSYM_HD XSYM_INLINE static T eval(T s, T x) {
@@ -211,6 +212,7 @@ struct clip {
   static constexpr lowered_param<T> lower(const param& p) {
     return {arith::convert<T>(p.a_min.value), arith::convert<T>(p.a_max.value)};
   }
+  static attributes attrs(const param& p) { return {{"a_max", p.a_max.str()}, {"a_min", p.a_min.str()}}; }
   template <class T>
   XSYM_HD XSYM_INLINE static T eval(lowered_param<T> p, T x) {
     return x > p.hi ? p.hi : x < p.lo ? p.lo : x;
@@ -228,6 +230,7 @@ struct cast {
   using lowered_param = no_param;
   template <class T>
   static constexpr no_param lower(no_param) { return {}; }
+  static attributes attrs(no_param) { return {{"dtype", std::string(dtype_name(dtype_of<To>))}}; }
   template <class T>
   XSYM_HD XSYM_INLINE static To eval(no_param, T x) { return arith::convert<To>(x); }
 };

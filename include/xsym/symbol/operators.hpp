@@ -1,0 +1,78 @@
+#pragma once
+// Building Symbols at run time with the spellings of static graphs: `a * b + 1.5`,
+// `xsym::exp(s)`, `xsym::clip(s, 0, 1)`, `xsym::cast(s, xsym::dtype::float64)`. Each reads its
+// op's names from the operator table; node names come from the thread's name manager.
+#include <string>
+
+#include "../expr/expression.hpp"
+#include "../ops/table.hpp"
+#include "symbol.hpp"
+
+namespace xsym {
+
+namespace detail {
+template <class Op>
+Symbol make_symbol(const std::vector<Symbol>& inputs, ops::attributes attrs = {}) {
+  return Symbol::create(Op::names.mxnet, inputs, std::move(attrs), {}, Op::names.hint);
+}
+}  // namespace detail
+
+#define XSYM_SYMBOL_BINARY(function, tag)                                                           \
+  inline Symbol function(const Symbol& l, const Symbol& r) { return detail::make_symbol<ops::tag>({l, r}); } \
+  template <scalar_operand S>                                                                       \
+  Symbol function(const Symbol& l, S s) {                                                           \
+    using op = ops::scalar<ops::tag, false>;                                                        \
+    return detail::make_symbol<op>({l}, op::attrs(s));                                              \
+  }                                                                                                 \
+  template <scalar_operand S>                                                                       \
+  Symbol function(S s, const Symbol& r) {                                                           \
+    using op = ops::scalar<ops::tag, true>;                                                         \
+    return detail::make_symbol<op>({r}, op::attrs(s));                                              \
+  }
+
+XSYM_SYMBOL_BINARY(operator+, plus)
+XSYM_SYMBOL_BINARY(operator-, minus)
+XSYM_SYMBOL_BINARY(operator*, mul)
+XSYM_SYMBOL_BINARY(operator/, div)
+XSYM_SYMBOL_BINARY(operator%, mod)
+XSYM_SYMBOL_BINARY(operator==, equal)
+XSYM_SYMBOL_BINARY(operator!=, not_equal)
+XSYM_SYMBOL_BINARY(operator>, greater)
+XSYM_SYMBOL_BINARY(operator>=, greater_equal)
+XSYM_SYMBOL_BINARY(operator<, lesser)
+XSYM_SYMBOL_BINARY(operator<=, lesser_equal)
+XSYM_SYMBOL_BINARY(power, power)
+XSYM_SYMBOL_BINARY(pow, power)
+XSYM_SYMBOL_BINARY(maximum, maximum)
+XSYM_SYMBOL_BINARY(minimum, minimum)
+XSYM_SYMBOL_BINARY(hypot, hypot)
+#undef XSYM_SYMBOL_BINARY
+
+/// `-s`: `_mul_scalar` by -1.0, as MXNet's `__neg__`.
+inline Symbol operator-(const Symbol& s) {
+  using op = ops::scalar<ops::mul, false>;
+  return detail::make_symbol<op>({s}, op::attrs(-1.0));
+}
+
+#define XSYM_SYMBOL_UNARY(tag, ...) \
+  inline Symbol tag(const Symbol& s) { return detail::make_symbol<ops::tag>({s}); }
+XSYM_UNARY_OPS(XSYM_SYMBOL_UNARY)
+XSYM_SYMBOL_UNARY(identity)
+#undef XSYM_SYMBOL_UNARY
+
+/// `clip(s, a_min, a_max)`.
+template <scalar_operand S1, scalar_operand S2>
+Symbol clip(const Symbol& s, S1 a_min, S2 a_max) {
+  return detail::make_symbol<ops::clip>({s}, ops::clip::attrs({a_min, a_max}));
+}
+
+/// `cast<T>(s)` and `cast(s, dtype)`: MXNet's Cast.
+template <element_type T>
+Symbol cast(const Symbol& s) {
+  return detail::make_symbol<ops::cast<T>>({s}, ops::cast<T>::attrs({}));
+}
+inline Symbol cast(const Symbol& s, dtype t) {
+  return Symbol::create("Cast", {s}, {{"dtype", std::string(dtype_name(t))}}, {}, "cast");
+}
+
+}  // namespace xsym

@@ -1,0 +1,130 @@
+#pragma once
+// xsym::Symbol: a runtime, type-erased graph with MXNet's Symbol semantics. Any static graph
+// converts to one (`xsym::Symbol s = e;`); programs build them at run time
+// (`Symbol::variable("x")`, operators, `Symbol::create`); JSON in MXNet's exact format reads and
+// writes them. A Symbol is a list of output entries into an immutable shared node graph: copies
+// are cheap and never alias mutable state.
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../expr/graph.hpp"
+#include "graph_node.hpp"
+#include "op_def.hpp"
+
+namespace xsym {
+
+using attr_map = std::map<std::string, std::string>;
+
+class Symbol {
+ public:
+  /// An empty symbol (no outputs).
+  Symbol() = default;
+
+  // ---- construction ------------------------------------------------------------------------
+  /// A variable (MXNet's `sym.var`), with attributes such as `{"__shape__", "(2, 3)"}`.
+  static Symbol variable(std::string name, attr_map attrs = {});
+  /// Applies registered op `op` to `inputs` (single-output symbols, in input order). Inputs
+  /// the op declares but that are not given become variables `<name>_<input>` (as
+  /// `fc1_weight`), carrying the op's attributes. `name` empty: the name manager names the node
+  /// from `hint`, or from the lower-cased op name when `hint` is empty (`fullyconnected0`).
+  /// Throws xsym::error for an unknown op or too many inputs.
+  static Symbol create(std::string_view op, const std::vector<Symbol>& inputs, attr_map attrs = {},
+                       std::string name = {}, std::string_view hint = {});
+  /// The outputs of several symbols as one (MXNet's `Group`). Throws for an empty list.
+  static Symbol group(const std::vector<Symbol>& symbols);
+
+  /// `xsym::Symbol s = e;`: the Symbol of static graph `e`, with the same nodes, names and
+  /// outputs (defined in from_static.hpp).
+  template <graph G>
+  Symbol(const G& g);
+
+  /// Builds a Symbol from its entries (used by conversions and the JSON loader).
+  explicit Symbol(std::vector<node_entry> outputs) : outputs_(std::move(outputs)) {}
+
+  // ---- introspection (MXNet's list_* functions) --------------------------------------------
+  std::vector<std::string> list_arguments() const;
+  std::vector<std::string> list_outputs() const;
+  std::vector<std::string> list_inputs() const;
+  std::vector<std::string> list_auxiliary_states() const;
+  /// Every node's visible outputs, in DFS post-order.
+  Symbol get_internals() const;
+  /// The inputs of the distinct head nodes, concatenated; empty for variables.
+  Symbol get_children() const;
+  /// Output i as a symbol; throws when out of range.
+  Symbol operator[](std::size_t i) const;
+  /// The output named `name` (from list_outputs); throws when absent or ambiguous.
+  Symbol operator[](std::string_view name) const;
+  /// Number of outputs.
+  std::size_t size() const { return outputs_.size(); }
+  /// The head node's name, or nothing for a group of several nodes or an empty symbol.
+  std::optional<std::string> name() const;
+
+  // ---- attributes --------------------------------------------------------------------------
+  /// The head node's attribute `key` (hidden keys such as `lr_mult` fall back to `__lr_mult__`;
+  /// `name` and `op_name` are answered too); nothing for groups or absent keys.
+  std::optional<std::string> attr(std::string_view key) const;
+  /// The head node's attributes, with a stripped duplicate of each `__hidden__` key.
+  attr_map list_attr() const;
+  /// `{node name: attributes}` for every node with attributes, in DFS order.
+  std::map<std::string, attr_map> attr_dict() const;
+
+  // ---- composition -------------------------------------------------------------------------
+  /// A copy where every variable named by a key is replaced by that symbol's single output;
+  /// `name` (when given) renames the head node. Throws for a key that names no variable.
+  Symbol compose(const std::map<std::string, Symbol>& replacements, std::string name = {}) const;
+  /// A deep copy with the same names.
+  Symbol copy() const;
+
+  // ---- JSON (MXNet's format, byte for byte) ------------------------------------------------
+  std::string to_json() const;
+  void save(const std::string& path) const;
+  static Symbol from_json(std::string_view text);
+  static Symbol load(const std::string& path);
+
+  /// nnvm's Symbol::Print layout, for debugging.
+  std::string debug_str() const;
+
+  /// The output entries, and the nodes in DFS post-order (the order of JSON and get_internals).
+  const std::vector<node_entry>& outputs() const { return outputs_; }
+  std::vector<std::shared_ptr<const graph_node>> topological_nodes() const;
+
+  /// How to_json writes the graph: what a loaded file had, so that it saves back byte for byte.
+  struct json_style {
+    /// Graph attributes in file order, each value as its JSON text: {"mxnet_version", `["int", 10901]`}.
+    std::vector<std::pair<std::string, std::string>> graph_attrs{{"mxnet_version", R"(["int", 10901])"}};
+    /// The per-node attribute key: "attrs" (MXNet >= 1.0) or "attr" (0.9 to 0.12).
+    std::string node_attr_key = "attrs";
+  };
+  const json_style& style() const { return style_; }
+  void set_style(json_style s) { style_ = std::move(s); }
+
+ private:
+  std::vector<node_entry> outputs_;
+  json_style style_;
+};
+
+/// MXNet's `Group([...])`.
+inline Symbol Group(const std::vector<Symbol>& symbols) { return Symbol::group(symbols); }
+
+/// MXNet's name manager: auto names are `<hint><counter>`, with counters per hint, per thread.
+/// A `name_scope` gives fresh counters until it is destroyed (MXNet's `with NameManager():`).
+class name_scope {
+ public:
+  name_scope();
+  ~name_scope();
+  name_scope(const name_scope&) = delete;
+  name_scope& operator=(const name_scope&) = delete;
+
+ private:
+  std::map<std::string, int> saved_;
+};
+
+/// The next auto name for `hint` in the current thread's name manager.
+std::string next_name(std::string_view hint);
+
+}  // namespace xsym

@@ -1,0 +1,172 @@
+// The runtime op registry. Elementwise entries come from the operator table, so no op is spelled
+// twice; the network ops real MXNet models use are declared here with their inputs and outputs.
+#include <algorithm>
+#include <memory>
+#include <string_view>
+#include <unordered_map>
+
+#include "xsym/ops/table.hpp"
+#include "xsym/symbol/op_def.hpp"
+
+namespace xsym {
+
+std::size_t op_def::num_inputs(const std::map<std::string, std::string>& attrs) const {
+  if (variadic) {
+    auto it = attrs.find("num_args");
+    if (it == attrs.end()) return 0;
+    std::size_t n = 0;
+    for (char c : it->second) {
+      if (c < '0' || c > '9' || n > 100000) return 0;  // a bad count is reported by inference
+      n = n * 10 + std::size_t(c - '0');
+    }
+    return n;
+  }
+  return count_inputs ? count_inputs(attrs) : input_names.size();
+}
+
+std::string op_def::input_name(std::size_t i) const {
+  if (variadic) return "arg" + std::to_string(i);
+  return i < input_names.size() ? input_names[i] : "arg" + std::to_string(i);
+}
+
+namespace {
+
+bool is_true(const std::map<std::string, std::string>& attrs, const char* key) {
+  auto it = attrs.find(key);
+  return it != attrs.end() && (it->second == "True" || it->second == "true" || it->second == "1");
+}
+
+struct registry {
+  std::vector<std::unique_ptr<op_def>> defs;
+  std::unordered_map<std::string, const op_def*> by_name;
+
+  void add(op_def d, std::initializer_list<const char*> aliases = {}) {
+    if (by_name.count(d.name)) return;  // `1.5 + a` and `a + 1.5` share _plus_scalar
+    defs.push_back(std::make_unique<op_def>(std::move(d)));
+    const op_def* p = defs.back().get();
+    by_name.emplace(p->name, p);
+    for (const char* a : aliases) by_name.emplace(a, p);
+  }
+
+  template <class Op>
+  void add_elementwise(std::vector<std::string> inputs, std::initializer_list<const char*> aliases = {}) {
+    op_def d;
+    d.name = Op::names.mxnet;
+    d.hint = Op::names.hint;
+    d.input_names = std::move(inputs);
+    d.elementwise = true;
+    add(std::move(d), aliases);
+  }
+
+  template <class... U>
+  void add_unary(type_list<U...>) {
+    (add_elementwise<U>({"data"}), ...);
+  }
+  template <class... B>
+  void add_binary(type_list<B...>) {
+    ((add_elementwise<B>({"lhs", "rhs"}), add_elementwise<ops::scalar<B, false>>({"data"}),
+      add_elementwise<ops::scalar<B, true>>({"data"})),
+     ...);
+  }
+
+  registry() {
+    add_unary(ops::unary_ops{});
+    add_binary(ops::binary_ops{});
+    add_elementwise<ops::clip>({"data"});
+    {
+      op_def cast;
+      cast.name = "Cast";
+      cast.hint = "cast";
+      cast.input_names = {"data"};
+      cast.elementwise = true;
+      cast.casts = true;
+      add(std::move(cast), {"cast"});
+    }
+    // MXNet's aliases of the basic binary ops (elemwise_binary_op_basic.cc).
+    by_name.emplace("_add", by_name.at("elemwise_add"));
+    by_name.emplace("_plus", by_name.at("elemwise_add"));
+    by_name.emplace("_Plus", by_name.at("elemwise_add"));
+    by_name.emplace("_sub", by_name.at("elemwise_sub"));
+    by_name.emplace("_minus", by_name.at("elemwise_sub"));
+    by_name.emplace("_Minus", by_name.at("elemwise_sub"));
+    by_name.emplace("_Mul", by_name.at("elemwise_mul"));
+    by_name.emplace("_Div", by_name.at("elemwise_div"));
+    by_name.emplace("identity", by_name.at("_copy"));
+
+    // Network ops: enough to load, introspect, infer and save real models.
+    auto simple = [&](const char* name, std::vector<std::string> inputs) {
+      op_def d;
+      d.name = name;
+      d.input_names = std::move(inputs);
+      return d;
+    };
+    {
+      op_def d = simple("FullyConnected", {"data", "weight", "bias"});
+      d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t { return is_true(a, "no_bias") ? 2 : 3; };
+      add(std::move(d));
+    }
+    {
+      op_def d = simple("Convolution", {"data", "weight", "bias"});
+      d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t { return is_true(a, "no_bias") ? 2 : 3; };
+      add(std::move(d));
+    }
+    add(simple("Activation", {"data"}));
+    {
+      op_def d = simple("LeakyReLU", {"data", "gamma"});
+      d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t {
+        auto it = a.find("act_type");
+        return it != a.end() && it->second == "prelu" ? 2 : 1;
+      };
+      add(std::move(d));
+    }
+    add(simple("Pooling", {"data"}));
+    add(simple("Flatten", {"data"}), {"flatten"});
+    add(simple("Reshape", {"data"}), {"reshape"});
+    {
+      op_def d = simple("Concat", {});
+      d.variadic = true;
+      add(std::move(d), {"concat"});
+    }
+    {
+      op_def d = simple("BatchNorm", {"data", "gamma", "beta", "moving_mean", "moving_var"});
+      d.num_outputs = 3;  // output, mean, var; only the first is visible
+      d.num_visible_outputs = 1;
+      d.mutated_inputs = {3, 4};
+      add(std::move(d));
+    }
+    add(simple("SoftmaxOutput", {"data", "label"}), {"Softmax"});
+    {
+      op_def d = simple("Dropout", {"data"});
+      d.num_outputs = 2;  // output, mask
+      d.num_visible_outputs = 1;
+      add(std::move(d));
+    }
+    add(simple("softmax", {"data"}));
+    add(simple("SoftmaxActivation", {"data"}));
+    add(simple("BlockGrad", {"data"}), {"stop_gradient"});
+  }
+};
+
+const registry& the_registry() {
+  static const registry r;
+  return r;
+}
+
+}  // namespace
+
+const op_def* find_op(std::string_view name) {
+  const auto& r = the_registry();
+  auto it = r.by_name.find(std::string(name));
+  return it == r.by_name.end() ? nullptr : it->second;
+}
+
+const std::vector<const op_def*>& registered_ops() {
+  static const std::vector<const op_def*> all = [] {
+    std::vector<const op_def*> v;
+    for (const auto& d : the_registry().defs) v.push_back(d.get());
+    return v;
+  }();
+  return all;
+}
+
+}  // namespace xsym
