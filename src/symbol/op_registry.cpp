@@ -55,6 +55,8 @@ struct registry {
     d.hint = Op::names.hint;
     d.input_names = std::move(inputs);
     d.elementwise = true;
+    d.infer_shape = infer_rules::elemwise_shape;
+    d.infer_type = infer_rules::elemwise_type;
     add(std::move(d), aliases);
   }
 
@@ -80,6 +82,8 @@ struct registry {
       cast.input_names = {"data"};
       cast.elementwise = true;
       cast.casts = true;
+      cast.infer_shape = infer_rules::cast_shape;
+      cast.infer_type = infer_rules::cast_type;
       add(std::move(cast), {"cast"});
     }
     // MXNet's aliases of the basic binary ops (elemwise_binary_op_basic.cc).
@@ -94,56 +98,61 @@ struct registry {
     by_name.emplace("identity", by_name.at("_copy"));
 
     // Network ops: enough to load, introspect, infer and save real models.
-    auto simple = [&](const char* name, std::vector<std::string> inputs) {
+    auto simple = [&](const char* name, std::vector<std::string> inputs, shape_rule shape_fn = nullptr,
+                      type_rule type_fn = nullptr) {
       op_def d;
       d.name = name;
       d.input_names = std::move(inputs);
+      d.infer_shape = shape_fn;
+      d.infer_type = type_fn;
       return d;
     };
+    using namespace infer_rules;
     {
-      op_def d = simple("FullyConnected", {"data", "weight", "bias"});
+      op_def d = simple("FullyConnected", {"data", "weight", "bias"}, fully_connected_shape, fully_connected_type);
       d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t { return is_true(a, "no_bias") ? 2 : 3; };
       add(std::move(d));
     }
     {
-      op_def d = simple("Convolution", {"data", "weight", "bias"});
+      op_def d = simple("Convolution", {"data", "weight", "bias"}, convolution_shape, convolution_type);
       d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t { return is_true(a, "no_bias") ? 2 : 3; };
       add(std::move(d));
     }
-    add(simple("Activation", {"data"}));
+    add(simple("Activation", {"data"}, unary_shape, unary_type));
     {
-      op_def d = simple("LeakyReLU", {"data", "gamma"});
+      op_def d = simple("LeakyReLU", {"data", "gamma"}, leaky_relu_shape, leaky_relu_type);
       d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t {
         auto it = a.find("act_type");
         return it != a.end() && it->second == "prelu" ? 2 : 1;
       };
       add(std::move(d));
     }
-    add(simple("Pooling", {"data"}));
-    add(simple("Flatten", {"data"}), {"flatten"});
-    add(simple("Reshape", {"data"}), {"reshape"});
+    add(simple("Pooling", {"data"}, pooling_shape, pooling_type));
+    add(simple("Flatten", {"data"}, flatten_shape, flatten_type), {"flatten"});
+    add(simple("Reshape", {"data"}, reshape_shape, reshape_type), {"reshape"});
     {
-      op_def d = simple("Concat", {});
+      op_def d = simple("Concat", {}, concat_shape, concat_type);
       d.variadic = true;
       add(std::move(d), {"concat"});
     }
     {
-      op_def d = simple("BatchNorm", {"data", "gamma", "beta", "moving_mean", "moving_var"});
+      op_def d = simple("BatchNorm", {"data", "gamma", "beta", "moving_mean", "moving_var"}, batch_norm_shape,
+                      batch_norm_type);
       d.num_outputs = 3;  // output, mean, var; only the first is visible
       d.num_visible_outputs = 1;
       d.mutated_inputs = {3, 4};
       add(std::move(d));
     }
-    add(simple("SoftmaxOutput", {"data", "label"}), {"Softmax"});
+    add(simple("SoftmaxOutput", {"data", "label"}, softmax_output_shape, softmax_output_type), {"Softmax"});
     {
-      op_def d = simple("Dropout", {"data"});
+      op_def d = simple("Dropout", {"data"}, dropout_shape, dropout_type);
       d.num_outputs = 2;  // output, mask
       d.num_visible_outputs = 1;
       add(std::move(d));
     }
-    add(simple("softmax", {"data"}));
-    add(simple("SoftmaxActivation", {"data"}));
-    add(simple("BlockGrad", {"data"}), {"stop_gradient"});
+    add(simple("softmax", {"data"}, softmax_shape, softmax_type));
+    add(simple("SoftmaxActivation", {"data"}, unary_shape, unary_type));
+    add(simple("BlockGrad", {"data"}, unary_shape, unary_type), {"stop_gradient"});
   }
 };
 

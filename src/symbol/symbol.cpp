@@ -119,6 +119,25 @@ attr_map with_stripped_duplicates(const attr_map& attrs) {
   return out;
 }
 
+// MXSymbolCreateAtomicSymbol's rule: a hidden key is stored as `__key__`; a key that only ends
+// with one (`weight_lr_mult`) is the deprecated way to set an input's attribute.
+attr_map hide_keys(attr_map attrs, bool reject_suffixed) {
+  attr_map out;
+  for (auto& [k, v] : attrs) {
+    if (hidden_keys().count(k)) {
+      out["__" + k + "__"] = std::move(v);
+      continue;
+    }
+    if (reject_suffixed)
+      for (const auto& h : hidden_keys())
+        if (k.size() > h.size() && k.ends_with("_" + h))
+          throw error("xsym::Symbol::create: setting variable attributes with " + k +
+                      " is deprecated; set the attribute on the variable instead");
+    out[k] = std::move(v);
+  }
+  return out;
+}
+
 thread_local std::map<std::string, int> name_counters;
 
 }  // namespace
@@ -140,7 +159,7 @@ std::vector<std::shared_ptr<const graph_node>> Symbol::topological_nodes() const
 Symbol Symbol::variable(std::string name, attr_map attrs) {
   auto n = std::make_shared<graph_node>();
   n->name = std::move(name);
-  n->attrs = std::move(attrs);
+  n->attrs = hide_keys(std::move(attrs), false);
   return Symbol({{std::move(n), 0, 0}});
 }
 
@@ -148,6 +167,7 @@ Symbol Symbol::create(std::string_view op, const std::vector<Symbol>& inputs, at
                       std::string_view hint) {
   const op_def* def = find_op(op);
   if (!def) throw error("xsym::Symbol::create: unknown op '" + std::string(op) + "'");
+  attrs = hide_keys(std::move(attrs), true);
   if (def->variadic && !attrs.count("num_args")) attrs["num_args"] = std::to_string(inputs.size());
   if (name.empty()) {
     std::string h(hint);

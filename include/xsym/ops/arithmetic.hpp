@@ -56,8 +56,11 @@ XSYM_HD constexpr T mul(T a, T b) {
     return a * b;
   }
 }
+/// -a; wraps for the most negative integer; for floats flips the sign (so -0.0 for 0.0).
 template <class T>
-XSYM_HD constexpr T neg(T a) { return sub(T(0), a); }
+XSYM_HD constexpr T neg(T a) {
+  if constexpr (std::is_integral_v<T>) return sub(T(0), a); else return -a;
+}
 
 /// a / b; for integers b == 0 gives 0 and the one overflowing case (min / -1) wraps.
 template <class T>

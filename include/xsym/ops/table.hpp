@@ -120,7 +120,7 @@ struct lesser_equal : binary<lesser_equal, exact> {
 // hint are the tag. The static graph expands this list into the functions `xsym::exp(e)`, ...
 #define XSYM_UNARY_OPS(X)                                                                     \
   X(negative, exact, return arith::neg(x);)                                                   \
-  X(abs, exact, return x < T(0) ? arith::neg(x) : x;)                                         \
+  X(abs, exact, if constexpr (arith::is_float<T>) return std::abs(x); else return x < T(0) ? arith::neg(x) : x;) \
   X(sign, exact, return x < T(0) ? T(-1) : x > T(0) ? T(1) : T(0);)                           \
   X(round, exact, if constexpr (std::is_integral_v<T>) return x; else return std::round(x);)  \
   X(rint, exact, if constexpr (std::is_integral_v<T>) return x; else return std::rint(x);)    \

@@ -5,13 +5,29 @@
 // for loading, introspection and inference.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "../core/dtype.hpp"
 #include "graph_node.hpp"
 
 namespace xsym {
+
+// ---- inference (MXNet's FInferShape / FInferType; the rules live in src/symbol/infer.cpp) ----
+/// A shape while inference runs (MXNet's TShape in NumPy mode): no value when even the number of
+/// dimensions is unknown; a dimension of -1 is unknown.
+using partial_shape = std::optional<std::vector<std::int64_t>>;
+/// A dtype while inference runs: no value when unknown.
+using partial_dtype = std::optional<dtype>;
+/// An op's rule: from what is known of the node's inputs and outputs (one element each, in
+/// order), fills in what it can, in either direction; throws xsym::error on a conflict or a
+/// malformed attribute (the caller prefixes "Error in operator <node>: ").
+using shape_rule = void (*)(const graph_node& node, std::vector<partial_shape>& inputs,
+                            std::vector<partial_shape>& outputs);
+using type_rule = void (*)(const graph_node& node, std::vector<partial_dtype>& inputs,
+                           std::vector<partial_dtype>& outputs);
 
 struct op_def {
   std::string name;                          // canonical MXNet name, the JSON "op"
@@ -26,12 +42,38 @@ struct op_def {
   bool casts = false;                        // output dtype from the "dtype" attribute (Cast)
   /// Inputs that depend on attributes (FullyConnected with no_bias drops "bias"); null: all.
   std::size_t (*count_inputs)(const std::map<std::string, std::string>& attrs) = nullptr;
+  /// Shape and dtype rules; null: inference leaves the op's outputs unknown.
+  shape_rule infer_shape = nullptr;
+  type_rule infer_type = nullptr;
 
   /// Number of inputs of a node with these attributes.
   std::size_t num_inputs(const std::map<std::string, std::string>& attrs) const;
   /// Name of input i (for auto-created variables: `<node>_<input name>`).
   std::string input_name(std::size_t i) const;
 };
+
+/// The rules the registry assigns (defined in src/symbol/infer.cpp, after MXNet 1.9's).
+namespace infer_rules {
+// Each line declares op_shape and op_type.
+#define XSYM_INFER_RULE(op)                                                                      \
+  void op##_shape(const graph_node&, std::vector<partial_shape>&, std::vector<partial_shape>&); \
+  void op##_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
+XSYM_INFER_RULE(elemwise)           // all inputs and outputs: one shape, one dtype
+XSYM_INFER_RULE(cast)               // shape: elementwise; dtype: the output's from "dtype"
+XSYM_INFER_RULE(unary)              // input 0 and output 0: one shape, one dtype (Activation, ...)
+XSYM_INFER_RULE(softmax)
+XSYM_INFER_RULE(fully_connected)
+XSYM_INFER_RULE(convolution)
+XSYM_INFER_RULE(leaky_relu)
+XSYM_INFER_RULE(pooling)
+XSYM_INFER_RULE(flatten)
+XSYM_INFER_RULE(reshape)
+XSYM_INFER_RULE(concat)
+XSYM_INFER_RULE(batch_norm)
+XSYM_INFER_RULE(softmax_output)
+XSYM_INFER_RULE(dropout)
+#undef XSYM_INFER_RULE
+}  // namespace infer_rules
 
 /// The registry entry of op `name` (canonical name or alias), or null when xsym does not know it.
 const op_def* find_op(std::string_view name);

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../core/dtype.hpp"
+#include "../core/shape.hpp"
 #include "../expr/graph.hpp"
 #include "graph_node.hpp"
 #include "op_def.hpp"
@@ -19,6 +21,20 @@
 namespace xsym {
 
 using attr_map = std::map<std::string, std::string>;
+
+/// What infer_shape found, in list_arguments / list_outputs / list_auxiliary_states order:
+/// `auto [args, outs, aux] = s.infer_shape({{"data", {1, 1, 28, 28}}});`. In the partial form an
+/// unknown dimension is 0 and an unknown shape has no dimensions (MXNet's legacy convention).
+struct shape_inference {
+  std::vector<shape> arguments, outputs, auxiliary_states;
+};
+/// What infer_type found, in the same orders; the partial form leaves unknown dtypes empty.
+struct type_inference {
+  std::vector<dtype> arguments, outputs, auxiliary_states;
+};
+struct partial_type_inference {
+  std::vector<std::optional<dtype>> arguments, outputs, auxiliary_states;
+};
 
 class Symbol {
  public:
@@ -85,6 +101,20 @@ class Symbol {
   void save(const std::string& path) const;
   static Symbol from_json(std::string_view text);
   static Symbol load(const std::string& path);
+
+  // ---- inference (MXNET-REFERENCE.md §3) ---------------------------------------------------
+  /// Shapes of every argument, output and auxiliary state from the known ones (by argument
+  /// name; a 0 dimension means unknown), propagated forward and backward through the graph.
+  /// When some shape stays unknown, all three lists are empty (MXNet returns None).
+  /// Throws xsym::error for an unknown name (MXNet's "InferShapeKeyword argument name X not
+  /// found") or inconsistent shapes ("Error in operator _plus0: Incompatible attr in node _plus0
+  /// at 1-th input: expected [2,3], got [3,2]").
+  shape_inference infer_shape(const std::map<std::string, shape>& known = {}) const;
+  /// The same, returning what is known even when incomplete.
+  shape_inference infer_shape_partial(const std::map<std::string, shape>& known = {}) const;
+  /// dtypes of every argument, output and auxiliary state; empty lists when some stay unknown.
+  type_inference infer_type(const std::map<std::string, dtype>& known = {}) const;
+  partial_type_inference infer_type_partial(const std::map<std::string, dtype>& known = {}) const;
 
   /// nnvm's Symbol::Print layout, for debugging.
   std::string debug_str() const;

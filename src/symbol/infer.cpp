@@ -1,0 +1,1128 @@
+// Shape and dtype inference for runtime Symbols, after MXNet 1.9 (MXNET-REFERENCE.md §3):
+// src/executor/infer_graph_attr_pass.cc for the passes, each op's FInferShape / FInferType for
+// the rules, operator_common.h for shape_assign / type_assign and the check messages.
+//
+// Shapes are kept in MXNet's NumPy form while the passes run (partial_shape: unknown ndim, or -1
+// for an unknown dimension) and converted from and to the legacy form (0 = unknown) at the API.
+#include <algorithm>
+#include <cstdint>
+#include <exception>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "xsym/core/error.hpp"
+#include "xsym/symbol/symbol.hpp"
+
+namespace xsym {
+
+namespace {
+
+using i64 = std::int64_t;
+using dims = std::vector<i64>;
+constexpr i64 unknown_dim = -1;
+
+// ---- partial shapes and dtypes: MXNet's shape_assign / type_assign and their spellings ------
+
+bool known_dim(i64 d) { return d >= 0; }
+bool shape_known(const partial_shape& s) {
+  return s && std::all_of(s->begin(), s->end(), known_dim);
+}
+
+// mxnet::Tuple's operator<<: "[2,3]", unknown ndim "None".
+std::string shape_str(const partial_shape& s) {
+  if (!s) return "None";
+  std::string out = "[";
+  for (std::size_t i = 0; i < s->size(); ++i) out += (i ? "," : "") + std::to_string((*s)[i]);
+  return out + "]";
+}
+
+// operator_common.h shape_assign: merges x into y; false on a conflict (y may be partly filled).
+bool shape_assign(partial_shape& y, const partial_shape& x) {
+  if (!y) {
+    y = x;
+    return true;
+  }
+  if (!x) return true;
+  if (y->size() != x->size()) return false;
+  for (std::size_t i = 0; i < y->size(); ++i) {
+    if (!known_dim((*y)[i]))
+      (*y)[i] = (*x)[i];
+    else if ((*y)[i] != (*x)[i] && known_dim((*x)[i]))
+      return false;
+  }
+  return true;
+}
+
+// SHAPE_ASSIGN_CHECK.
+void shape_assign_check(std::vector<partial_shape>& v, std::size_t i, const partial_shape& x) {
+  if (!shape_assign(v.at(i), x))
+    throw error("Shape inconsistent, Provided = " + shape_str(v[i]) + ", inferred shape=" + shape_str(x));
+}
+
+std::string type_str(const partial_dtype& t) { return t ? std::string(dtype_name(*t)) : "unknown"; }
+
+bool type_assign(partial_dtype& y, const partial_dtype& x) {
+  if (!y) {
+    y = x;
+    return true;
+  }
+  return !x || *y == *x;
+}
+
+// TYPE_ASSIGN_CHECK.
+void type_assign_check(std::vector<partial_dtype>& v, std::size_t i, const partial_dtype& x) {
+  if (!type_assign(v.at(i), x))
+    throw error("Type inconsistent, Provided = " + type_str(v[i]) + ", inferred type = " + type_str(x));
+}
+
+// UNIFORM_TYPE_CHECK.
+void uniform_type_check(const partial_dtype& got, const partial_dtype& expected, std::string_view arg) {
+  if (got != expected)
+    throw error("This layer requires uniform type. Expected '" + type_str(expected) + "' v.s. given '" +
+                type_str(got) + "' at '" + std::string(arg) + "'");
+}
+
+bool assign(partial_shape& y, const partial_shape& x) { return shape_assign(y, x); }
+bool assign(partial_dtype& y, const partial_dtype& x) { return type_assign(y, x); }
+std::string str(const partial_shape& s) { return shape_str(s); }
+std::string str(const partial_dtype& t) { return type_str(t); }
+
+// ---- checked arithmetic: hostile attributes must give an error, never overflow --------------
+
+i64 checked_add(i64 a, i64 b) {
+  i64 r;
+  if (__builtin_add_overflow(a, b, &r)) throw error("shape arithmetic overflows int64");
+  return r;
+}
+i64 checked_mul(i64 a, i64 b) {
+  i64 r;
+  if (__builtin_mul_overflow(a, b, &r)) throw error("shape arithmetic overflows int64");
+  return r;
+}
+// Product of dims [from, to): -1 when one of them is unknown.
+i64 product(const dims& d, std::size_t from, std::size_t to) {
+  i64 p = 1;
+  bool unknown = false;
+  for (std::size_t i = from; i < to && i < d.size(); ++i) {
+    if (!known_dim(d[i]))
+      unknown = true;
+    else
+      p = checked_mul(p, d[i]);
+  }
+  return unknown ? unknown_dim : p;
+}
+
+// ---- attributes in MXNet's syntax: "(2, 2)", "(2,)", "[2, 2]", "2"; True/False/1/0 ----------
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+// An integer, optionally signed, with Python 2's "L" suffix allowed ("2L").
+std::optional<i64> parse_int(std::string_view s) {
+  s = trim(s);
+  if (!s.empty() && (s.back() == 'L' || s.back() == 'l')) s.remove_suffix(1);
+  bool negative = false;
+  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return std::nullopt;
+  i64 v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, i64(c - '0'), &v)) return std::nullopt;
+  }
+  return negative ? -v : v;
+}
+
+std::optional<dims> parse_tuple(std::string_view s) {
+  s = trim(s);
+  if (s.size() >= 2 && ((s.front() == '(' && s.back() == ')') || (s.front() == '[' && s.back() == ']')))
+    s = trim(s.substr(1, s.size() - 2));
+  else if (s.empty())
+    return std::nullopt;
+  dims out;
+  while (!s.empty()) {
+    auto comma = s.find(',');
+    auto item = s.substr(0, comma);
+    auto v = parse_int(item);
+    if (!v) return std::nullopt;
+    out.push_back(*v);
+    if (comma == std::string_view::npos) break;
+    s = trim(s.substr(comma + 1));  // "(2,)": nothing after the last comma
+  }
+  return out;
+}
+
+// The attributes of one node, read as typed parameters. Errors name the attribute; the pass
+// prefixes the node ("Error in operator conv0: ...").
+class params {
+ public:
+  explicit params(const graph_node& n) : n_(n) {}
+
+  // The raw value; "None" (MXNet's spelling of an unset optional) counts as absent.
+  std::optional<std::string_view> raw(const char* key) const {
+    auto it = n_.attrs.find(key);
+    if (it == n_.attrs.end() || trim(it->second) == "None") return std::nullopt;
+    return std::string_view(it->second);
+  }
+  std::optional<i64> opt_int(const char* key) const {
+    auto v = raw(key);
+    if (!v) return std::nullopt;
+    auto i = parse_int(*v);
+    if (!i) bad(key, *v, "an integer");
+    return i;
+  }
+  i64 get_int(const char* key, i64 fallback) const { return opt_int(key).value_or(fallback); }
+  i64 required_int(const char* key) const {
+    auto v = opt_int(key);
+    if (!v) missing(key, "an integer");
+    return *v;
+  }
+  // An integer >= minimum.
+  i64 int_at_least(const char* key, i64 fallback, i64 minimum) const {
+    i64 v = get_int(key, fallback);
+    if (v < minimum) bad(key, *raw(key), "an integer >= " + std::to_string(minimum));
+    return v;
+  }
+  bool get_bool(const char* key, bool fallback) const {
+    auto v = raw(key);
+    if (!v) return fallback;
+    auto t = trim(*v);
+    if (t == "True" || t == "true" || t == "1") return true;
+    if (t == "False" || t == "false" || t == "0") return false;
+    bad(key, *v, "a boolean (True, False, true, false, 1 or 0)");
+  }
+  std::optional<dims> opt_tuple(const char* key) const {
+    auto v = raw(key);
+    if (!v) return std::nullopt;
+    auto t = parse_tuple(*v);
+    if (!t) bad(key, *v, "a tuple of integers such as (2, 2)");
+    return t;
+  }
+  std::string get_string(const char* key, std::string fallback) const {
+    auto v = raw(key);
+    return v ? std::string(trim(*v)) : fallback;
+  }
+  std::optional<dtype> opt_dtype(const char* key) const {
+    auto v = raw(key);
+    if (!v) return std::nullopt;
+    auto t = trim(*v);
+    for (int code = 0; code <= 6; ++code)
+      if (dtype_name(dtype(code)) == t) return dtype(code);
+    bad(key, *v, "a dtype name (float32, float64, float16, uint8, int32, int8, int64)");
+  }
+
+  [[noreturn]] void bad(const char* key, std::string_view value, const std::string& expected) const {
+    throw error("invalid value '" + std::string(value) + "' of attribute '" + key + "' of " + n_.op + " node '" +
+                n_.name + "': expected " + expected);
+  }
+  [[noreturn]] void missing(const char* key, const std::string& expected) const {
+    throw error("required attribute '" + std::string(key) + "' (" + expected + ") of " + n_.op + " node '" +
+                n_.name + "' is missing");
+  }
+
+ private:
+  const graph_node& n_;
+};
+
+template <class T>
+void expect_inputs(const graph_node& n, const std::vector<T>& in, std::size_t count, const char* names) {
+  if (in.size() != count)
+    throw error(n.op + " takes " + std::to_string(count) + " inputs [" + names + "], got " +
+                std::to_string(in.size()));
+}
+template <class T>
+void expect_outputs(const graph_node& n, const std::vector<T>& out, std::size_t count) {
+  if (out.size() < count)
+    throw error(n.op + " has " + std::to_string(count) + " outputs, but the node has only " +
+                std::to_string(out.size()));
+}
+
+// CheckAxis: an axis in [-ndim, ndim), normalized.
+std::size_t check_axis(i64 axis, std::size_t ndim) {
+  i64 n = i64(ndim);
+  if (axis >= n || axis < -n)
+    throw error("axis " + std::to_string(axis) + " exceeds the input dimension of " + std::to_string(ndim));
+  return std::size_t(axis < 0 ? axis + n : axis);
+}
+
+// ElemwiseAttrHelper: the first n_in inputs and n_out outputs share one attribute, deduced from
+// the inputs then (reverse inference) the outputs, and written back to all of them.
+template <class T>
+void elemwise_attr(const graph_node& n, std::vector<T>& in, std::size_t n_in, std::vector<T>& out,
+                   std::size_t n_out) {
+  expect_outputs(n, out, n_out);
+  if (in.size() < n_in)
+    throw error(n.op + " takes " + std::to_string(n_in) + " inputs, got " + std::to_string(in.size()));
+  T d{};
+  auto check = [&](T& target, const T& value, std::size_t i, const char* what, const T& shown) {
+    if (!assign(target, value))
+      throw error("Incompatible attr in node " + n.name + " at " + std::to_string(i) + "-th " + what +
+                  ": expected " + str(d) + ", got " + str(shown));
+  };
+  for (std::size_t i = 0; i < n_in; ++i) check(d, in[i], i, "input", in[i]);
+  for (std::size_t i = 0; i < n_out; ++i) check(d, out[i], i, "output", out[i]);
+  for (std::size_t i = 0; i < n_in; ++i) check(in[i], d, i, "input", in[i]);
+  for (std::size_t i = 0; i < n_out; ++i) check(out[i], d, i, "output", out[i]);
+}
+
+// Spatial layouts of Convolution and Pooling: where N, C and each spatial axis sit.
+struct layout_map {
+  std::size_t channel = 1;
+  std::vector<std::size_t> spatial;  // positions of the spatial axes, outermost first
+};
+layout_map parse_layout(const params& p, std::size_t ndim, const char* key) {
+  static const char* defaults[] = {"NCW", "NCHW", "NCDHW"};
+  if (ndim < 3 || ndim > 5) throw error("expected data with 3, 4 or 5 dimensions, got " + std::to_string(ndim));
+  std::string layout = p.get_string(key, defaults[ndim - 3]);
+  const std::string canonical = ndim == 3 ? "W" : ndim == 4 ? "HW" : "DHW";
+  layout_map m;
+  std::string order;  // spatial letters in the layout's order
+  bool ok = layout.size() == ndim && layout[0] == 'N';
+  for (std::size_t i = 1; ok && i < layout.size(); ++i) {
+    if (layout[i] == 'C')
+      m.channel = i;
+    else if (canonical.find(layout[i]) != std::string::npos && order.find(layout[i]) == std::string::npos)
+      order += layout[i], m.spatial.push_back(i);
+    else
+      ok = false;
+  }
+  if (!ok || order != canonical || (m.channel != 1 && m.channel != ndim - 1))
+    p.bad(key, layout, "a layout such as " + std::string(defaults[ndim - 3]) + " for " + std::to_string(ndim) +
+                           "-d data");
+  return m;
+}
+
+// A tuple attribute of `count` positive (or, with allow_zero, non-negative) entries, defaulting
+// to `fallback` repeated.
+dims spatial_param(const params& p, const char* key, std::size_t count, i64 fallback, bool allow_zero) {
+  auto t = p.opt_tuple(key);
+  if (!t || t->empty()) return dims(count, fallback);
+  if (t->size() != count)
+    p.bad(key, *p.raw(key), std::to_string(count) + " entries, as many as the kernel has");
+  for (i64 v : *t)
+    if (v < (allow_zero ? 0 : 1)) p.bad(key, *p.raw(key), allow_zero ? "non-negative entries" : "positive entries");
+  return *t;
+}
+
+}  // namespace
+
+// ---- the rules ------------------------------------------------------------------------------
+namespace infer_rules {
+
+void elemwise_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  elemwise_attr(n, in, in.size(), out, out.size());
+}
+void elemwise_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, in.size(), out, out.size());
+}
+
+void cast_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+// CastType: the output's dtype is the attribute; the input is free.
+void cast_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_inputs(n, in, 1, "data");
+  expect_outputs(n, out, 1);
+  auto t = params(n).opt_dtype("dtype");
+  if (!t) params(n).missing("dtype", "a dtype name");
+  type_assign_check(out, 0, t);
+}
+
+// ElemwiseShape<1, 1> / ElemwiseType<1, 1>: Activation, SoftmaxActivation, BlockGrad.
+void unary_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+void unary_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+
+// softmax: the data's shape; the output dtype is the "dtype" attribute when set.
+void softmax_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+void softmax_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  if (auto t = params(n).opt_dtype("dtype")) {
+    expect_outputs(n, out, 1);
+    type_assign_check(out, 0, t);
+  } else {
+    elemwise_attr(n, in, 1, out, 1);
+  }
+}
+
+// FullyConnectedShape: out (batch, num_hidden) (flatten) or data with its last axis replaced;
+// weight (num_hidden, prod(data.shape[1:])) or (num_hidden, data.shape[-1]); bias (num_hidden,).
+void fully_connected_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  i64 num_hidden = p.required_int("num_hidden");
+  if (num_hidden < 1) p.bad("num_hidden", *p.raw("num_hidden"), "a positive integer");
+  bool no_bias = p.get_bool("no_bias", false);
+  bool flatten = p.get_bool("flatten", true);
+  expect_inputs(n, in, no_bias ? 2 : 3, no_bias ? "data, weight" : "data, weight, bias");
+  expect_outputs(n, out, 1);
+  partial_shape dshape = in[0];
+  const partial_shape oshape = out[0];
+  if (!dshape) return;
+  if (dshape->empty()) throw error("FullyConnected needs data with at least one dimension, got []");
+  i64 num_input = flatten ? product(*dshape, 1, dshape->size()) : dshape->back();
+  shape_assign_check(in, 1, dims{num_hidden, num_input});
+  if (!no_bias && !shape_assign(in[2], dims{num_hidden}) && !shape_assign(in[2], dims{num_hidden, 1}))
+    throw error("Unexpected shape for bias " + shape_str(in[2]));
+  if (!flatten) {
+    dims result = *dshape;
+    result.back() = num_hidden;
+    shape_assign_check(out, 0, result);
+  } else {
+    shape_assign_check(out, 0, dims{(*dshape)[0], num_hidden});
+  }
+  if (oshape && !oshape->empty()) {  // the batch size, backwards
+    (*dshape)[0] = (*oshape)[0];
+    shape_assign_check(in, 0, dshape);
+  }
+}
+// FullyConnectedType: ElemwiseType over all inputs and the output.
+void fully_connected_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, in.size(), out, 1);
+}
+
+// ConvolutionShape (1-d, 2-d, 3-d; layouts NCW/NCHW/NCDHW and their channel-last forms).
+void convolution_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  auto kernel = p.opt_tuple("kernel");
+  if (!kernel) p.missing("kernel", "a tuple such as (3, 3)");
+  const std::size_t k = kernel->size();
+  if (k < 1 || k > 3) p.bad("kernel", *p.raw("kernel"), "1, 2 or 3 entries");
+  for (i64 v : *kernel)
+    if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+  i64 num_filter = p.required_int("num_filter");
+  if (num_filter < 1) p.bad("num_filter", *p.raw("num_filter"), "a positive integer");
+  i64 num_group = p.int_at_least("num_group", 1, 1);
+  bool no_bias = p.get_bool("no_bias", false);
+  dims stride = spatial_param(p, "stride", k, 1, false);
+  dims dilate = spatial_param(p, "dilate", k, 1, false);
+  dims pad = spatial_param(p, "pad", k, 0, true);
+  expect_inputs(n, in, no_bias ? 2 : 3, no_bias ? "data, weight" : "data, weight, bias");
+  expect_outputs(n, out, 1);
+  const partial_shape& given = in[0];
+  if (!given) return;
+  if (given->size() != k + 2)
+    throw error("Input data should be " + std::to_string(k + 2) + "D for a " + std::to_string(k) +
+                "-d kernel, got " + shape_str(given));
+  layout_map L = parse_layout(p, k + 2, "layout");
+  dims dshape = *given;
+  const i64 channels = dshape[L.channel];
+  if (known_dim(channels) && channels % num_group != 0) throw error("input num_filter must divide group size");
+  if (num_filter % num_group != 0) throw error("output num_filter must divide group size");
+
+  dims wshape(k + 2);  // in the data's layout: N -> num_filter, C -> channels / num_group
+  wshape[0] = num_filter;
+  wshape[L.channel] = known_dim(channels) ? channels / num_group : unknown_dim;
+  for (std::size_t s = 0; s < k; ++s) wshape[L.spatial[s]] = (*kernel)[s];
+  shape_assign_check(in, 1, wshape);
+  if (!no_bias) shape_assign_check(in, 2, dims{num_filter});
+
+  dims dilated(k), padded(k);
+  dims oshape(k + 2);
+  oshape[0] = dshape[0];
+  oshape[L.channel] = num_filter;
+  for (std::size_t s = 0; s < k; ++s) {
+    dilated[s] = checked_add(checked_mul(dilate[s], (*kernel)[s] - 1), 1);
+    i64 d = dshape[L.spatial[s]];
+    if (!known_dim(d)) {
+      oshape[L.spatial[s]] = unknown_dim;
+      continue;
+    }
+    i64 padded_size = checked_add(d, checked_mul(2, pad[s]));
+    if (dilated[s] > padded_size) throw error("kernel size exceed input");
+    oshape[L.spatial[s]] = (padded_size - dilated[s]) / stride[s] + 1;
+  }
+  shape_assign_check(out, 0, oshape);
+  // Incomplete inference backwards: the batch size always, a spatial size where the stride is 1.
+  const dims& o = *out[0];
+  dshape[0] = o[0];
+  for (std::size_t s = 0; s < k; ++s) {
+    i64 os = o[L.spatial[s]];
+    if (known_dim(os) && stride[s] == 1) {
+      i64 d = checked_add(os, dilated[s] - 1) - checked_mul(2, pad[s]);
+      if (d < 1) throw error("kernel size exceed input");
+      dshape[L.spatial[s]] = d;
+    }
+  }
+  shape_assign_check(in, 0, dshape);
+}
+// ConvolutionType: the data's dtype (or the output's, backwards) for every input and the output.
+void convolution_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  static const char* names[] = {"data", "weight", "bias"};
+  if (in.empty()) throw error(n.op + " takes a data input");
+  expect_outputs(n, out, 1);
+  partial_dtype t = in[0] ? in[0] : out[0];
+  if (!t) return;
+  if (in[0]) type_assign_check(out, 0, t);
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (!in[i])
+      in[i] = t;
+    else
+      uniform_type_check(in[i], t, i < 3 ? names[i] : "input");
+  }
+}
+
+// LeakyReLUProp::InferShape: the data's shape; prelu's gamma (channels,) when unknown.
+void leaky_relu_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  bool prelu = p.get_string("act_type", "leaky") == "prelu";
+  expect_inputs(n, in, prelu ? 2 : 1, prelu ? "data, gamma" : "data");
+  expect_outputs(n, out, 1);
+  const partial_shape dshape = in[0];
+  if (!dshape) return;
+  if (prelu && !in[1]) {
+    if (dshape->size() < 2) throw error("prelu needs data with a channel axis, got " + shape_str(dshape));
+    in[1] = dims{(*dshape)[1]};
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) shape_assign_check(out, i, dshape);  // rrelu: mask
+}
+// LeakyReLUProp::InferType: one dtype for all inputs and outputs.
+void leaky_relu_type(const graph_node&, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  partial_dtype t;
+  for (const auto& v : in) type_assign(t, v);
+  for (const auto& v : out) type_assign(t, v);
+  for (std::size_t i = 0; i < in.size(); ++i) type_assign_check(in, i, t);
+  for (std::size_t i = 0; i < out.size(); ++i) type_assign_check(out, i, t);
+}
+
+// PoolingShape: kernel, stride (default 1), pad (default 0); valid, full or same convention;
+// global_pool reduces every spatial axis to 1. A second output (MKLDNN's workspace, present in
+// files saved by MKLDNN builds) has the output's shape.
+void pooling_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  bool global = p.get_bool("global_pool", false);
+  std::string convention = p.get_string("pooling_convention", "valid");
+  if (convention != "valid" && convention != "full" && convention != "same")
+    p.bad("pooling_convention", convention, "valid, full or same");
+  std::string pool_type = p.get_string("pool_type", "max");
+  if (pool_type != "max" && pool_type != "avg" && pool_type != "sum" && pool_type != "lp")
+    p.bad("pool_type", pool_type, "max, avg, sum or lp");
+  expect_inputs(n, in, 1, "data");
+  expect_outputs(n, out, 1);
+  const partial_shape& dshape = in[0];
+  if (!dshape) return;
+  if (dshape->size() < 3 || dshape->size() > 5)
+    throw error("Pooling: Input data should be  3D in (batch, channel, x) Or 4D in (batch, channel, y, x)  Or 5D "
+                "in (batch, channel, d, y, x), got " +
+                shape_str(dshape));
+  const std::size_t k = dshape->size() - 2;
+  layout_map L = parse_layout(p, k + 2, "layout");
+  dims oshape = *dshape;
+  if (global) {
+    for (std::size_t s : L.spatial) oshape[s] = 1;
+  } else {
+    auto kernel = p.opt_tuple("kernel");
+    if (!kernel) p.missing("kernel", "a tuple such as (2, 2)");
+    if (kernel->size() != k)
+      throw error("kernel " + shape_str(*kernel) + " does not fit " + std::to_string(k + 2) + "-d data " +
+                  shape_str(dshape));
+    for (i64 v : *kernel)
+      if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+    dims stride = spatial_param(p, "stride", k, 1, false);
+    dims pad = spatial_param(p, "pad", k, 0, true);
+    for (std::size_t s = 0; s < k; ++s) {
+      i64 d = (*dshape)[L.spatial[s]];
+      if (!known_dim(d)) continue;  // stays unknown
+      if (convention == "same") {
+        oshape[L.spatial[s]] = checked_add(d, stride[s] - 1) / stride[s];
+        continue;
+      }
+      i64 padded = checked_add(d, checked_mul(2, pad[s]));
+      if ((*kernel)[s] > padded)
+        throw error("kernel size (" + std::to_string((*kernel)[s]) + ") exceeds input (" + std::to_string(d) +
+                    " padded to " + std::to_string(padded) + ")");
+      i64 span = padded - (*kernel)[s];
+      oshape[L.spatial[s]] = 1 + (convention == "valid" ? span / stride[s] : (span + stride[s] - 1) / stride[s]);
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) shape_assign_check(out, i, oshape);
+}
+// PoolingType: the output takes the data's dtype; MKLDNN's workspace is int32.
+void pooling_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_inputs(n, in, 1, "data");
+  expect_outputs(n, out, 1);
+  if (in[0]) type_assign_check(out, 0, in[0]);
+  for (std::size_t i = 1; i < out.size(); ++i) type_assign_check(out, i, dtype::int32);
+}
+
+// FlattenShape: (d0, d1 * d2 * ...).
+void flatten_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  expect_inputs(n, in, 1, "data");
+  expect_outputs(n, out, 1);
+  const partial_shape& dshape = in[0];
+  if (!dshape) return;
+  if (dshape->empty()) throw error("Flatten needs data with at least one dimension, got []");
+  shape_assign_check(out, 0, dims{(*dshape)[0], product(*dshape, 1, dshape->size())});
+}
+void flatten_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+
+namespace {
+
+// InferReshapeShape: MXNet's special values 0 (copy), -1 (infer), -2 (copy the rest),
+// -3 (merge two), -4 (split one into the next two values).
+dims reshape_target(const dims& spec_in, const dims& dshape_in, bool reverse) {
+  dims spec = spec_in, d = dshape_in, tmp;
+  if (reverse) {
+    std::reverse(d.begin(), d.end());
+    std::reverse(spec.begin(), spec.end());
+  }
+  std::size_t src = 0;
+  std::optional<std::size_t> inferred;
+  auto next_source = [&](const char* what) {
+    if (src >= d.size())
+      throw error(std::string("Reshape: ") + what + " goes past the " + std::to_string(d.size()) +
+                  " dimensions of the data");
+    return d[src++];
+  };
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    i64 v = spec[i];
+    if (v == 0) {
+      tmp.push_back(next_source("0 (copy a dimension)"));
+    } else if (v == -1) {
+      if (inferred) throw error("One and only one dim can be inferred");
+      inferred = tmp.size();
+      tmp.push_back(1);
+      ++src;
+    } else if (v == -2) {
+      while (src < d.size()) tmp.push_back(d[src++]);
+    } else if (v == -3) {
+      i64 d1 = next_source("-3 (merge two dimensions)");
+      i64 d2 = next_source("-3 (merge two dimensions)");
+      tmp.push_back(known_dim(d1) && known_dim(d2) ? checked_mul(d1, d2) : unknown_dim);
+    } else if (v == -4) {
+      if (i + 2 >= spec.size()) throw error("Reshape: -4 must be followed by two dimensions");
+      i64 d0 = next_source("-4 (split a dimension)");
+      i64 d1 = spec[++i], d2 = spec[++i];
+      if (d1 == -1 && d2 == -1) throw error("Split dims cannot both be -1.");
+      if (d1 < -1 || d1 == 0 || d2 < -1 || d2 == 0)
+        throw error("Reshape: the two dimensions after -4 must be positive or -1");
+      if (known_dim(d0)) {
+        if (d1 == -1) d1 = d0 / d2;
+        if (d2 == -1) d2 = d0 / d1;  // d1 > 0 here: both -1 was refused
+        if (d1 == 0 || d2 == 0 || checked_mul(d1, d2) != d0)
+          throw error("Split dims " + std::to_string(d1) + ", " + std::to_string(d2) +
+                      " do not divide original dim " + std::to_string(d0));
+      }
+      tmp.push_back(d1);
+      tmp.push_back(d2);
+    } else if (v > 0) {
+      tmp.push_back(v);
+      ++src;
+    } else {
+      throw error("Reshape: invalid dimension " + std::to_string(v) + " in the target shape");
+    }
+  }
+  if (inferred) {
+    i64 size = product(d, 0, d.size());
+    i64 rest = product(tmp, 0, tmp.size());
+    if (known_dim(size) && known_dim(rest) && rest != 0)
+      tmp[*inferred] = size / rest;
+    else
+      tmp[*inferred] = unknown_dim;
+  }
+  if (reverse) std::reverse(tmp.begin(), tmp.end());
+  return tmp;
+}
+
+// ReverseReshapeInferShape: one unknown input dimension from the output's size.
+void reverse_reshape(partial_shape& in, const partial_shape& out) {
+  if (!shape_known(out) || !in || shape_known(in)) return;
+  std::optional<std::size_t> zero;
+  i64 known = 1;
+  for (std::size_t i = 0; i < in->size(); ++i) {
+    if (!known_dim((*in)[i])) {
+      if (zero) return;
+      zero = i;
+    } else {
+      known = checked_mul(known, (*in)[i]);
+    }
+  }
+  i64 size = product(*out, 0, out->size());
+  if (zero && known != 0) (*in)[*zero] = size / known;
+}
+
+}  // namespace
+
+void reshape_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  auto spec = p.opt_tuple("shape");
+  auto target = p.opt_tuple("target_shape");
+  bool reverse = p.get_bool("reverse", false);
+  bool keep_highest = p.get_bool("keep_highest", false);
+  expect_inputs(n, in, 1, "data");
+  expect_outputs(n, out, 1);
+  partial_shape& dshape = in[0];
+  if (!dshape) return;
+  dims oshape;
+  if (spec && !spec->empty()) {
+    oshape = reshape_target(*spec, *dshape, reverse);
+  } else if (target && !target->empty()) {  // legacy target_shape: 0 marks the one inferred axis
+    oshape = *target;
+    std::size_t start = keep_highest ? 1 : 0;
+    if (keep_highest) oshape[0] = dshape->empty() ? unknown_dim : (*dshape)[0];
+    int zeros = 0;
+    std::size_t at = 0;
+    for (std::size_t i = start; i < oshape.size(); ++i) {
+      if (oshape[i] < 0) throw error("Reshape: invalid dimension " + std::to_string(oshape[i]) + " in target_shape");
+      if (oshape[i] == 0) ++zeros, at = i;
+    }
+    if (zeros == 1) {
+      oshape[at] = 1;
+      i64 size = product(*dshape, 0, dshape->size());
+      i64 rest = product(oshape, 0, oshape.size());
+      oshape[at] = known_dim(size) && rest != 0 ? size / rest : unknown_dim;
+    } else if (zeros > 1) {
+      throw error("Reshape: target_shape may have only one 0 (inferred) dimension");
+    }
+  } else {
+    reverse_reshape(dshape, out[0]);
+    return;
+  }
+  reverse_reshape(dshape, oshape);
+  if (shape_known(dshape) && shape_known(oshape) &&
+      product(oshape, 0, oshape.size()) != product(*dshape, 0, dshape->size()))
+    throw error("Target shape size is different to source. Target: " + shape_str(oshape) +
+                "\nSource: " + shape_str(dshape));
+  shape_assign_check(out, 0, oshape);
+  reverse_reshape(dshape, out[0]);
+}
+void reshape_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+
+// ConcatShape: every input has the output's shape except along `dim` (default 1), where the
+// sizes add up; one unknown input size along `dim` comes from the output.
+void concat_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  i64 dim = p.get_int("dim", 1);
+  if (auto num_args = p.opt_int("num_args"); num_args && *num_args != i64(in.size()))
+    throw error("Concat: num_args is " + std::to_string(*num_args) + " but the node has " +
+                std::to_string(in.size()) + " inputs");
+  if (in.empty()) throw error("Concat needs at least one input");
+  expect_outputs(n, out, 1);
+  partial_shape dshape;
+  i64 size = 0;
+  bool unknown_size = false;
+  std::size_t axis = 0;
+  for (const auto& s : in) {
+    if (!s || s->empty()) {
+      unknown_size = true;  // (MXNet counts only inputs of known ndim; their sum would be wrong)
+      continue;
+    }
+    partial_shape tmp = s;
+    axis = check_axis(dim, tmp->size());
+    if (!known_dim((*tmp)[axis]))
+      unknown_size = true;
+    else
+      size = checked_add(size, (*tmp)[axis]);
+    (*tmp)[axis] = unknown_dim;
+    shape_assign(dshape, tmp);
+  }
+  if (out[0] && !out[0]->empty()) {
+    partial_shape tmp = out[0];
+    axis = check_axis(dim, tmp->size());
+    (*tmp)[axis] = unknown_dim;
+    shape_assign(dshape, tmp);
+  }
+  if (!dshape) return;
+  if (dshape->empty()) throw error("zero-dimensional arrays cannot be concatenated");
+  for (auto& s : in)
+    if (!shape_assign(s, dshape))
+      throw error("Incompatible input shape: expected " + shape_str(dshape) + ", got " + shape_str(s));
+  if (!unknown_size) (*dshape)[axis] = size;
+  if (!shape_assign(out[0], dshape))
+    throw error("Incompatible output shape: expected " + shape_str(dshape) + ", got " + shape_str(out[0]));
+  // One input of unknown size along the axis: the output's size minus the others'.
+  std::size_t count = 0, pos = 0;
+  i64 sum = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    i64 d = (*in[i])[axis];
+    if (!known_dim(d))
+      ++count, pos = i;
+    else
+      sum = checked_add(sum, d);
+  }
+  i64 total = (*out[0])[axis];
+  if (count == 1 && known_dim(total)) {
+    if (total - sum < 1)
+      throw error("Incompatible output shape: " + shape_str(out[0]) + " is smaller than its inputs along axis " +
+                  std::to_string(axis));
+    (*in[pos])[axis] = total - sum;
+  }
+}
+// ConcatType: one dtype for all inputs and the output.
+void concat_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_outputs(n, out, 1);
+  partial_dtype t;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (!t)
+      t = in[i];
+    else if (in[i] && in[i] != t)
+      throw error("Non-uniform data type in Concat, expected data type " + type_str(t) + ", got data type " +
+                  type_str(in[i]) + " for input " + std::to_string(i));
+  }
+  if (t && out[0] && out[0] != t)
+    throw error("Type inconsistent, Provided output type = " + type_str(out[0]) + ", inferred type = " + type_str(t));
+  if (!t) t = out[0];
+  if (!t) return;
+  out[0] = t;
+  for (auto& v : in) v = t;
+}
+
+// BatchNormShape: gamma, beta, moving_mean, moving_var and the mean/var outputs are
+// (channels,) along `axis` (default 1); the output has the data's shape.
+void batch_norm_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  i64 axis_attr = p.get_int("axis", 1);
+  expect_inputs(n, in, 5, "data, gamma, beta, moving_mean, moving_var");
+  expect_outputs(n, out, 1);
+  const partial_shape dshape = in[0];
+  if (!dshape) return;
+  if (axis_attr >= i64(dshape->size()) || axis_attr < -i64(dshape->size()))
+    throw error("Channel axis out of range: " + std::to_string(axis_attr));
+  std::size_t axis = check_axis(axis_attr, dshape->size());
+  dims channels{(*dshape)[axis]};
+  for (std::size_t i = 1; i < 5; ++i) shape_assign_check(in, i, channels);
+  shape_assign_check(out, 0, dshape);
+  for (std::size_t i = 1; i < out.size() && i < 3; ++i) shape_assign_check(out, i, channels);
+}
+// BatchNormType: the parameters, statistics and mean/var outputs are float32 for float16 data,
+// the data's dtype otherwise.
+void batch_norm_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  static const char* names[] = {"data", "gamma", "beta", "mean", "var"};
+  expect_inputs(n, in, 5, "data, gamma, beta, moving_mean, moving_var");
+  expect_outputs(n, out, 1);
+  partial_dtype t = in[0] ? in[0] : out[0];
+  if (!t) return;
+  partial_dtype param = *t == dtype::float16 ? dtype::float32 : *t;
+  type_assign_check(in, 0, t);
+  type_assign_check(out, 0, t);
+  for (std::size_t i = 1; i < out.size() && i < 3; ++i) type_assign_check(out, i, param);
+  for (std::size_t i = 1; i < 5; ++i) {
+    if (!in[i])
+      in[i] = param;
+    else
+      uniform_type_check(in[i], param, names[i]);
+  }
+}
+
+// SoftmaxOutputShape: the output has the data's shape; the label is the data's shape without
+// its last axis (multi_output: (batch, prod(spatial)), or the other accepted forms), unless the
+// label has the data's shape (probabilities as labels).
+void softmax_output_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  bool multi = p.get_bool("multi_output", false);
+  expect_inputs(n, in, 2, "data, label");
+  expect_outputs(n, out, 1);
+  const partial_shape dshape = in[0];
+  if (!dshape) return;
+  const dims& d = *dshape;
+  if (dshape != in[1]) {
+    if (d.empty()) throw error("SoftmaxOutput needs data with at least one dimension, got []");
+    if (multi) {
+      if (d.size() < 2) throw error("SoftmaxOutput with multi_output needs data with at least 2 dimensions");
+      i64 rest = product(d, 2, d.size());
+      dims l1{d[0], rest};
+      dims l2(d.size() - 1, unknown_dim);
+      l2[0] = d[0];
+      for (std::size_t i = 2; i < d.size(); ++i) l2[i - 1] = d[i];
+      dims l3 = d;
+      l3[1] = 1;
+      if (!in[1])
+        in[1] = l1;
+      else if (in[1] != partial_shape(l1) && in[1] != partial_shape(l2) && in[1] != partial_shape(l3))
+        throw error("Expecting " + shape_str(l1) + " or " + shape_str(l2) + ". But got " + shape_str(in[1]));
+    } else {
+      shape_assign_check(in, 1, dims(d.begin(), d.end() - 1));
+    }
+  }
+  shape_assign_check(out, 0, dshape);
+}
+// SoftmaxOutputType: the data's dtype (or the output's, backwards) for the label and output.
+void softmax_output_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  static const char* names[] = {"data", "label"};
+  expect_inputs(n, in, 2, "data, label");
+  expect_outputs(n, out, 1);
+  partial_dtype t = in[0] ? in[0] : out[0];
+  if (!t) return;
+  if (in[0]) type_assign_check(out, 0, t);
+  for (std::size_t i = 0; i < 2; ++i) {
+    if (!in[i])
+      in[i] = t;
+    else
+      uniform_type_check(in[i], t, names[i]);
+  }
+}
+
+// DropoutShape: the output has the data's shape; the mask too, with 1 along `axes`.
+void dropout_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  params p(n);
+  auto axes = p.opt_tuple("axes");
+  expect_inputs(n, in, 1, "data");
+  expect_outputs(n, out, 1);
+  const partial_shape dshape = in[0];
+  if (!dshape) return;
+  shape_assign_check(out, 0, dshape);
+  dims mask = *dshape;
+  if (axes)
+    for (i64 a : *axes) mask[check_axis(a, mask.size())] = 1;
+  for (std::size_t i = 1; i < out.size(); ++i) shape_assign_check(out, i, mask);
+}
+void dropout_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_inputs(n, in, 1, "data");
+  if (!in[0]) return;  // (MXNet aborts: "input type to dropout is not specified")
+  for (std::size_t i = 0; i < out.size(); ++i) type_assign_check(out, i, in[0]);
+}
+
+}  // namespace infer_rules
+
+// ---- the passes -----------------------------------------------------------------------------
+namespace {
+
+// nnvm's IndexedGraph, as much as inference needs: nodes in topological order, one entry per
+// output of each node.
+struct indexed_graph {
+  std::vector<std::shared_ptr<const graph_node>> nodes;
+  std::vector<std::size_t> first_entry, num_entries;  // per node
+  std::vector<std::vector<std::size_t>> input_entries;  // per node
+  std::vector<std::size_t> arguments, auxiliary, inputs;  // variable node ids, list_* order
+  std::vector<std::size_t> heads;                          // entry ids
+  std::size_t total = 0;
+
+  explicit indexed_graph(const Symbol& s, const char* who) {
+    nodes = s.topological_nodes();
+    std::unordered_map<const graph_node*, std::size_t> id;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      id.emplace(nodes[i].get(), i);
+      first_entry.push_back(total);
+      num_entries.push_back(nodes[i]->is_variable() ? 1 : nodes[i]->num_outputs);
+      total += num_entries.back();
+    }
+    auto entry = [&](const node_entry& e, const std::string& user) {
+      auto it = e.node ? id.find(e.node.get()) : id.end();
+      if (it == id.end()) throw error(std::string(who) + ": " + user + " refers to a missing node");
+      if (e.index >= num_entries[it->second])
+        throw error(std::string(who) + ": " + user + " refers to output " + std::to_string(e.index) + " of node '" +
+                    e.node->name + "', which has " + std::to_string(num_entries[it->second]) + " outputs");
+      return first_entry[it->second] + e.index;
+    };
+    std::unordered_set<std::size_t> mutated;
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      const graph_node& n = *nodes[i];
+      input_entries.emplace_back();
+      for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        input_entries.back().push_back(entry(n.inputs[k], "input " + std::to_string(k) + " of node '" + n.name + "'"));
+        if (n.def && std::find(n.def->mutated_inputs.begin(), n.def->mutated_inputs.end(), std::uint32_t(k)) !=
+                         n.def->mutated_inputs.end())
+          mutated.insert(id.at(n.inputs[k].node.get()));
+      }
+    }
+    for (std::size_t i = 0; i < nodes.size(); ++i) {
+      if (!nodes[i]->is_variable()) continue;
+      inputs.push_back(i);
+      (mutated.count(i) ? auxiliary : arguments).push_back(i);
+    }
+    for (const auto& h : s.outputs()) heads.push_back(entry(h, "an output of the symbol"));
+  }
+};
+
+// What differs between shape and dtype inference.
+struct shape_traits {
+  using value = partial_shape;
+  static constexpr const char* source = "InferShape";
+  static bool known(const value& v) { return shape_known(v); }
+  static shape_rule rule(const op_def& d) { return d.infer_shape; }
+  // Progress: unknown ndims first, then unknown dimensions.
+  static std::pair<std::size_t, std::size_t> unknowns(const std::vector<value>& v) {
+    std::pair<std::size_t, std::size_t> u{0, 0};
+    for (const auto& s : v) {
+      if (!s)
+        ++u.first;
+      else
+        u.second += std::size_t(std::count_if(s->begin(), s->end(), [](i64 d) { return !known_dim(d); }));
+    }
+    return u;
+  }
+  // A variable's __shape__ ("(2, 3)"; 0 or -1 unknown), used when the caller gave none.
+  static value from_attr(const graph_node& n) {
+    auto it = n.attrs.find("__shape__");
+    if (it == n.attrs.end()) return std::nullopt;
+    auto t = parse_tuple(it->second);
+    if (!t || std::any_of(t->begin(), t->end(), [](i64 d) { return d < -1; }))
+      throw error("xsym::Symbol::infer_shape: variable '" + n.name + "' has an invalid __shape__ attribute '" +
+                  it->second + "': expected a tuple of dimensions such as (2, 3)");
+    if (t->empty()) return std::nullopt;  // legacy: no dimensions means unknown
+    for (auto& d : *t)
+      if (d == 0) d = unknown_dim;
+    return t;
+  }
+};
+
+struct type_traits {
+  using value = partial_dtype;
+  static constexpr const char* source = "InferType";
+  static bool known(const value& v) { return v.has_value(); }
+  static type_rule rule(const op_def& d) { return d.infer_type; }
+  static std::pair<std::size_t, std::size_t> unknowns(const std::vector<value>& v) {
+    return {std::size_t(std::count_if(v.begin(), v.end(), [](const value& t) { return !t; })), 0};
+  }
+  // A variable's __dtype__: MXNet's type code as a string ("0" is float32).
+  static value from_attr(const graph_node& n) {
+    auto it = n.attrs.find("__dtype__");
+    if (it == n.attrs.end()) return std::nullopt;
+    auto code = parse_int(it->second);
+    if (!code || *code < -1 || *code > 6)
+      throw error("xsym::Symbol::infer_type: variable '" + n.name + "' has an invalid __dtype__ attribute '" +
+                  it->second + "': expected a type code 0 to 6 (float32, float64, float16, uint8, int32, int8, int64)");
+    if (*code == -1) return std::nullopt;
+    return dtype(int(*code));
+  }
+};
+
+template <class Traits>
+struct inference_result {
+  std::vector<typename Traits::value> arguments, outputs, auxiliary;
+  bool complete = false;
+};
+
+// MatchArguments, the variables' attributes, then InferAttr's alternating passes.
+template <class Traits, class Known>
+inference_result<Traits> run(const Symbol& s, const std::map<std::string, Known>& known,
+                             typename Traits::value (*convert)(const Known&), const char* who) {
+  using value = typename Traits::value;
+  indexed_graph g(s, who);
+  std::vector<value> v(g.total);
+
+  std::unordered_set<std::string> names;
+  for (std::size_t i : g.inputs) names.insert(g.nodes[i]->name);
+  for (const auto& [key, _] : known)
+    if (!names.count(key)) {
+      std::string msg = std::string(Traits::source) + "Keyword argument name " + key + " not found.\nCandidate arguments:\n";
+      for (std::size_t j = 0; j < g.inputs.size(); ++j)
+        msg += "\t[" + std::to_string(j) + "]" + g.nodes[g.inputs[j]]->name + "\n";
+      throw error(msg);
+    }
+  for (std::size_t i : g.inputs) {
+    const graph_node& n = *g.nodes[i];
+    value& slot = v[g.first_entry[i]];
+    if (auto it = known.find(n.name); it != known.end()) slot = convert(it->second);
+    if (!slot) slot = Traits::from_attr(n);
+  }
+
+  std::vector<value> in, out;
+  auto step = [&](std::size_t nid) {
+    const graph_node& n = *g.nodes[nid];
+    if (n.is_variable() || !n.def) return;  // an unknown op: its outputs stay unknown
+    auto rule = Traits::rule(*n.def);
+    if (!rule) return;
+    const auto& ins = g.input_entries[nid];
+    in.clear();
+    out.clear();
+    bool all_known = true;
+    for (std::size_t e : ins) in.push_back(v[e]), all_known = all_known && Traits::known(v[e]);
+    for (std::size_t i = 0; i < g.num_entries[nid]; ++i) {
+      out.push_back(v[g.first_entry[nid] + i]);
+      all_known = all_known && Traits::known(out.back());
+    }
+    if (all_known) return;
+    try {
+      rule(n, in, out);
+    } catch (const std::exception& e) {
+      throw error("Error in operator " + n.name + ": " + e.what());
+    }
+    if (in.size() != ins.size() || out.size() != g.num_entries[nid])
+      throw error("Error in operator " + n.name + ": the inference rule changed the number of inputs or outputs");
+    for (std::size_t k = 0; k < ins.size(); ++k) v[ins[k]] = std::move(in[k]);
+    for (std::size_t i = 0; i < out.size(); ++i) v[g.first_entry[nid] + i] = std::move(out[i]);
+  };
+
+  // Forward, backward, forward, ... while the number of unknowns decreases.
+  auto unknowns = Traits::unknowns(v);
+  for (int pass = 0; unknowns != std::pair<std::size_t, std::size_t>{0, 0}; ++pass) {
+    if (pass % 2 == 0)
+      for (std::size_t i = 0; i < g.nodes.size(); ++i) step(i);
+    else
+      for (std::size_t i = g.nodes.size(); i-- > 0;) step(i);
+    auto now = Traits::unknowns(v);
+    if (!(now < unknowns)) break;
+    unknowns = now;
+  }
+
+  inference_result<Traits> r;
+  r.complete = std::all_of(v.begin(), v.end(), [](const value& x) { return Traits::known(x); });
+  for (std::size_t i : g.arguments) r.arguments.push_back(v[g.first_entry[i]]);
+  for (std::size_t i : g.auxiliary) r.auxiliary.push_back(v[g.first_entry[i]]);
+  for (std::size_t e : g.heads) r.outputs.push_back(v[e]);
+  return r;
+}
+
+partial_shape shape_from_legacy(const shape& s) {
+  if (s.ndim() == 0) return std::nullopt;  // legacy: no dimensions means unknown
+  dims d(s.begin(), s.end());
+  for (auto& x : d)
+    if (x == 0) x = unknown_dim;
+  return d;
+}
+shape shape_to_legacy(const partial_shape& s) {
+  if (!s) return shape{};
+  dims d = *s;
+  for (auto& x : d)
+    if (!known_dim(x)) x = 0;
+  return shape(std::move(d));
+}
+partial_dtype dtype_given(const dtype& t) { return t; }
+
+shape_inference shapes(const Symbol& s, const std::map<std::string, shape>& known, bool partial) {
+  auto r = run<shape_traits>(s, known, shape_from_legacy, partial ? "xsym::Symbol::infer_shape_partial"
+                                                                  : "xsym::Symbol::infer_shape");
+  shape_inference out;
+  if (!partial && !r.complete) return out;  // MXNet: (None, None, None)
+  auto convert = [](const std::vector<partial_shape>& from, std::vector<shape>& to) {
+    for (const auto& x : from) to.push_back(shape_to_legacy(x));
+  };
+  convert(r.arguments, out.arguments);
+  convert(r.outputs, out.outputs);
+  convert(r.auxiliary, out.auxiliary_states);
+  return out;
+}
+
+}  // namespace
+
+shape_inference Symbol::infer_shape(const std::map<std::string, shape>& known) const {
+  return shapes(*this, known, false);
+}
+
+shape_inference Symbol::infer_shape_partial(const std::map<std::string, shape>& known) const {
+  return shapes(*this, known, true);
+}
+
+type_inference Symbol::infer_type(const std::map<std::string, dtype>& known) const {
+  auto r = run<type_traits>(*this, known, dtype_given, "xsym::Symbol::infer_type");
+  type_inference out;
+  if (!r.complete) return out;  // MXNet: (None, None, None)
+  for (const auto& t : r.arguments) out.arguments.push_back(*t);
+  for (const auto& t : r.outputs) out.outputs.push_back(*t);
+  for (const auto& t : r.auxiliary) out.auxiliary_states.push_back(*t);
+  return out;
+}
+
+partial_type_inference Symbol::infer_type_partial(const std::map<std::string, dtype>& known) const {
+  auto r = run<type_traits>(*this, known, dtype_given, "xsym::Symbol::infer_type_partial");
+  return {std::move(r.arguments), std::move(r.outputs), std::move(r.auxiliary)};
+}
+
+}  // namespace xsym
