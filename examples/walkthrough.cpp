@@ -46,5 +46,16 @@ int main() {
   A.copy_from(std::vector<std::int32_t>{10});
   ex2.forward();
   std::cout << "with A = 10: " << ex2.outputs()[0].to_vector<std::int32_t>()[0] << '\n';  // 32
+
+  // 6. The runtime-erased graph: the same nodes and names, saved and loaded in MXNet's format.
+  xsym::Symbol s = e;
+  s.save("symbol-e.json");
+  auto e2 = xsym::Symbol::load("symbol-e.json");
+  std::cout << "round trip: " << std::boolalpha << (s.to_json() == e2.to_json()) << '\n';  // true
+
+  // 7. A graph built at run time, named by MXNet's name manager, and its JSON.
+  auto r = xsym::exp(xsym::Symbol::variable("x")) * 2.0f;
+  print_names("runtime graph", r.get_internals().list_outputs());  // x exp0_output _mulscalar0_output
+  std::cout << r.to_json() << '\n';
   return 0;
 }

@@ -30,6 +30,12 @@ class executor {
     size_ = outputs_.empty() ? 0 : std::ptrdiff_t(outputs_[0].size());
   }
 
+  // One executor owns its outputs: copying would make two executors write the same arrays.
+  executor(const executor&) = delete;
+  executor& operator=(const executor&) = delete;
+  executor(executor&&) noexcept = default;
+  executor& operator=(executor&&) noexcept = default;
+
   /// Computes the outputs from the current contents of the bound arrays: one fused pass over
   /// the elements, no allocation.
   void forward() { run_(graph_, arg_ptrs_.data(), out_ptrs_.data(), size_); }

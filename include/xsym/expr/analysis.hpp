@@ -8,6 +8,7 @@
 // are counted per hint in post-order (`_mul0`, `_mul1`, `_plus0`).
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <type_traits>
 
@@ -28,7 +29,7 @@ struct node_record {
   int serial = -1;          // per-hint counter (-1 for variables): name = base + serial
   int num_inputs = 0;
   int inputs[max_inputs]{};
-  const void* key = nullptr;  // identity for merging; nullptr: never merged
+  std::uint64_t key = 0;      // identity for merging (type_key's hash); 0: never merged
   int pinned = -1;            // dtype code fixed at compile time (typed variable, Cast output)
   bool casts = false;         // output dtype independent of the inputs' (Cast)
 };
@@ -51,7 +52,7 @@ struct node_table {
   bool overflow = false;        // more unique nodes than max_graph_nodes
   bool typed_twice = false;     // one variable name declared with two element types
 
-  constexpr int find(const void* key) const {
+  constexpr int find(std::uint64_t key) const {
     for (int i = 0; i < size; ++i)
       if (nodes[i].key == key) return i;
     return -1;
@@ -71,9 +72,18 @@ struct node_table {
   }
 };
 
-// Address of a per-type object: a constexpr-comparable identity for a type.
+// A constexpr identity for a type: the FNV-1a hash of the compiler's spelling of it. (Comparing
+// addresses of per-type objects would be simpler, but g++ refuses such comparisons in constant
+// expressions under -fsanitize=undefined.) 64 bits make a collision between the few thousand
+// types of one graph vanishingly unlikely.
 template <class T>
-inline constexpr char type_key = 0;
+constexpr std::uint64_t type_hash() {
+  std::uint64_t h = 14695981039346656037ull;
+  for (const char* p = __PRETTY_FUNCTION__; *p; ++p) h = (h ^ std::uint64_t(static_cast<unsigned char>(*p))) * 1099511628211ull;
+  return h | 1;  // never 0, which means "never merged"
+}
+template <class T>
+inline constexpr std::uint64_t type_key = type_hash<T>();
 
 // Nodes of the expression tree counted with repetition (saturating), the table's capacity bound.
 template <class E>
@@ -89,7 +99,7 @@ template <class Table, class N, class T>
 constexpr int add_postorder(Table& t, std::type_identity<var<N, T>>) {
   int pinned = -1;
   if constexpr (!std::is_void_v<T>) pinned = int(dtype_of<T>);
-  if (int i = t.find(&type_key<N>); i >= 0) {
+  if (int i = t.find(type_key<N>); i >= 0) {
     int& p = t.nodes[i].pinned;
     if (pinned >= 0 && p >= 0 && p != pinned) t.typed_twice = true;
     if (p < 0) p = pinned;
@@ -99,7 +109,7 @@ constexpr int add_postorder(Table& t, std::type_identity<var<N, T>>) {
   r.is_variable = true;
   r.op = "null";
   r.base = N::value;
-  r.key = &type_key<N>;
+  r.key = type_key<N>;
   r.pinned = pinned;
   return t.push(r);
 }
@@ -109,7 +119,7 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   using E = node<Op, In...>;
   static_assert(sizeof...(In) <= max_inputs, "xsym: an op has more inputs than the analysis supports");
   if constexpr (!holds_param<E>)
-    if (int i = t.find(&type_key<E>); i >= 0) return i;
+    if (int i = t.find(type_key<E>); i >= 0) return i;
   const int inputs[] = {add_postorder(t, std::type_identity<In>{})...};  // left to right
   node_record r;
   r.op = Op::names.mxnet;
@@ -117,7 +127,7 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   r.serial = t.count_hint(r.base);
   r.num_inputs = int(sizeof...(In));
   for (int k = 0; k < r.num_inputs; ++k) r.inputs[k] = inputs[k];
-  r.key = holds_param<E> ? nullptr : &type_key<E>;
+  r.key = holds_param<E> ? 0 : type_key<E>;
   if constexpr (casting_op<Op>) {
     r.casts = true;
     r.pinned = int(dtype_of<typename Op::target>);

@@ -3,6 +3,7 @@
 // same order, so node i of the Symbol is node i of graph_info<G>, with its name; the scalars and
 // other run-time parameters come from the graph object and become the nodes' attributes.
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <tuple>
 #include <unordered_map>
@@ -27,7 +28,7 @@ class static_to_symbol {
 
  private:
   std::vector<std::shared_ptr<graph_node>> nodes_;  // by node index of graph_info<G>
-  std::unordered_map<const void*, int> merged_;     // identity -> node index, as the analysis merges
+  std::unordered_map<std::uint64_t, int> merged_;     // identity -> node index, as the analysis merges
 
   std::shared_ptr<graph_node> next_node() {
     auto n = std::make_shared<graph_node>();
@@ -38,11 +39,11 @@ class static_to_symbol {
 
   template <class N, class T>
   int visit(const var<N, T>&) {
-    if (auto it = merged_.find(&type_key<N>); it != merged_.end()) return it->second;
+    if (auto it = merged_.find(type_key<N>); it != merged_.end()) return it->second;
     int index = int(nodes_.size());
     auto n = next_node();
     if (int pinned = info::nodes[index].pinned; pinned >= 0) n->attrs["__dtype__"] = std::to_string(pinned);
-    merged_.emplace(&type_key<N>, index);
+    merged_.emplace(type_key<N>, index);
     return index;
   }
 
@@ -50,7 +51,7 @@ class static_to_symbol {
   int visit(const node<Op, In...>& e) {
     using E = node<Op, In...>;
     if constexpr (!holds_param<E>)
-      if (auto it = merged_.find(&type_key<E>); it != merged_.end()) return it->second;
+      if (auto it = merged_.find(type_key<E>); it != merged_.end()) return it->second;
     auto inputs = std::apply([&](const auto&... in) { return std::array<int, sizeof...(In)>{visit(in)...}; },
                              e.inputs);
     int index = int(nodes_.size());
@@ -59,7 +60,7 @@ class static_to_symbol {
     n->def = find_op(n->op);
     n->attrs = Op::attrs(e.param);
     for (int i : inputs) n->inputs.push_back({nodes_[std::size_t(i)], 0, 0});
-    if constexpr (!holds_param<E>) merged_.emplace(&type_key<E>, index);
+    if constexpr (!holds_param<E>) merged_.emplace(type_key<E>, index);
     return index;
   }
 };
