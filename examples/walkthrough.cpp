@@ -6,6 +6,10 @@
 
 #include <xsym/xsym.hpp>
 
+#ifndef XSYM_MODEL_DIR  // set by examples/CMakeLists.txt: the folder of MXNet's model files
+#define XSYM_MODEL_DIR "tests/data/mxnet"
+#endif
+
 // Prints a list of names on one line: "A B C D".
 void print_names(std::string_view title, const auto& names) {
   std::cout << title << ":";
@@ -57,5 +61,13 @@ int main() {
   auto r = xsym::exp(xsym::Symbol::variable("x")) * 2.0f;
   print_names("runtime graph", r.get_internals().list_outputs());  // x exp0_output _mulscalar0_output
   std::cout << r.to_json() << '\n';
+
+  // 8. A real MXNet model: its arguments, and every shape inferred from the input's.
+  auto lenet = xsym::Symbol::load(XSYM_MODEL_DIR "/lenet-symbol.json");
+  print_names("lenet arguments", lenet.list_arguments());
+  auto [arg_shapes, out_shapes, aux_shapes] = lenet.infer_shape({{"data", {1, 1, 28, 28}}});
+  auto args = lenet.list_arguments();
+  for (std::size_t i = 0; i < args.size(); ++i) std::cout << "  " << args[i] << ": " << arg_shapes[i] << '\n';
+  std::cout << "lenet output: " << out_shapes[0] << ", auxiliary states: " << aux_shapes.size() << '\n';
   return 0;
 }
