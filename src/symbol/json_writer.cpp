@@ -1,7 +1,8 @@
 // Symbol::to_json: MXNet's symbol JSON, byte for byte. The layout is dmlc's JSONWriter
 // (MXNET-REFERENCE.md §1.5): a multi-line scope puts ", " plus a newline and two spaces per depth
 // between items, closes on its own line at the parent's depth; maps with one key and vectors of
-// at most ten plain items are written on one line; no trailing newline.
+// at most ten plain items are written on one line; no trailing newline. Strings escape as
+// dmlc does (\r \n \t \\ \"); other control characters, which dmlc writes raw, as \u00XX.
 #include <fstream>
 #include <string>
 #include <unordered_map>
@@ -28,13 +29,14 @@ class json_writer {
     text += bracket;
   }
   // Starts the next item of the current scope; for objects, `key` is written too.
-  void item(const char* key = nullptr) {
+  void item() {
     if (scopes_.back().items++ != 0) text += ", ";
     separator();
-    if (key) {
-      string(key);
-      text += ": ";
-    }
+  }
+  void item(const std::string& key) {
+    item();
+    string(key);
+    text += ": ";
   }
   void string(const std::string& s) {
     text += '"';
@@ -45,7 +47,17 @@ class json_writer {
         case '\\': text += "\\\\"; break;
         case '\t': text += "\\t"; break;
         case '"': text += "\\\""; break;
-        default: text += c;
+        default:
+          // dmlc writes other control characters raw, which no JSON parser reads back; \u00XX
+          // keeps such (rare) names loadable.
+          if (static_cast<unsigned char>(c) < 0x20) {
+            const char* hex = "0123456789abcdef";
+            text += "\\u00";
+            text += hex[(c >> 4) & 0xf];
+            text += hex[c & 0xf];
+          } else {
+            text += c;
+          }
       }
     }
     text += '"';
@@ -115,10 +127,10 @@ std::string Symbol::to_json() const {
     w.item("name");
     w.string(n->name);
     if (!n->attrs.empty()) {
-      w.item(style_.node_attr_key.c_str());
+      w.item(style_.node_attr_key);
       w.begin('{', n->attrs.size() > 1);
       for (const auto& [k, v] : n->attrs) {
-        w.item(k.c_str());
+        w.item(k);
         w.string(v);
       }
       w.end('}');
@@ -148,7 +160,7 @@ std::string Symbol::to_json() const {
     w.item("attrs");
     w.begin('{', style_.graph_attrs.size() > 1);
     for (const auto& [k, v] : style_.graph_attrs) {
-      w.item(k.c_str());
+      w.item(k);
       w.raw(v);
     }
     w.end('}');

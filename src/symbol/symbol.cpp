@@ -208,7 +208,7 @@ Symbol Symbol::group(const std::vector<Symbol>& symbols) {
   if (symbols.empty()) throw error("xsym::Group: expected a list of symbols, got an empty one");
   std::vector<node_entry> outs;
   for (const auto& s : symbols) outs.insert(outs.end(), s.outputs_.begin(), s.outputs_.end());
-  return Symbol(std::move(outs));
+  return symbols[0].derived(std::move(outs));
 }
 
 std::vector<std::string> Symbol::list_arguments() const { return list_variables(outputs_, input_kind::arguments); }
@@ -227,7 +227,7 @@ Symbol Symbol::get_internals() const {
   std::vector<node_entry> outs;
   for (const auto& n : topological_nodes())
     for (std::uint32_t i = 0; i < visible_outputs(*n); ++i) outs.push_back({n, i, 0});
-  return Symbol(std::move(outs));
+  return derived(std::move(outs));
 }
 
 Symbol Symbol::get_children() const {
@@ -235,14 +235,14 @@ Symbol Symbol::get_children() const {
   std::unordered_set<const graph_node*> seen;
   for (const auto& h : outputs_)
     if (seen.insert(h.node.get()).second) outs.insert(outs.end(), h.node->inputs.begin(), h.node->inputs.end());
-  return Symbol(std::move(outs));
+  return derived(std::move(outs));
 }
 
 Symbol Symbol::operator[](std::size_t i) const {
   if (i >= outputs_.size())
     throw error("xsym::Symbol: output index " + std::to_string(i) + " is out of range; the symbol has " +
                 std::to_string(outputs_.size()) + " outputs");
-  return Symbol({outputs_[i]});
+  return derived({outputs_[i]});
 }
 
 Symbol Symbol::operator[](std::string_view name) const {
@@ -345,16 +345,12 @@ Symbol Symbol::compose(const std::map<std::string, Symbol>& replacements, std::s
     for (auto& e : outs)
       if (e.node == old) e.node = renamed;
   }
-  Symbol s(std::move(outs));
-  s.style_ = style_;
-  return s;
+  return derived(std::move(outs));
 }
 
 Symbol Symbol::copy() const {
   std::set<std::string> used;
-  Symbol s(copy_graph(outputs_, {}, used));
-  s.style_ = style_;
-  return s;
+  return derived(copy_graph(outputs_, {}, used));
 }
 
 std::string Symbol::debug_str() const {

@@ -136,6 +136,13 @@ class Symbol {
  private:
   std::vector<node_entry> outputs_;
   json_style style_;
+
+  // A symbol over the same graph with other outputs: it keeps the JSON style.
+  Symbol derived(std::vector<node_entry> outputs) const {
+    Symbol s(std::move(outputs));
+    s.style_ = style_;
+    return s;
+  }
 };
 
 /// MXNet's `Group([...])`.
