@@ -40,6 +40,12 @@ template <class G> inline constexpr bool is_static_group = false;
 template <class... E> inline constexpr bool is_static_group<static_group<E...>> = true;
 }  // namespace detail
 
+inline std::vector<std::string_view> bindable_dtype_names() {
+  std::vector<std::string_view> names;
+  for (dtype t : bindable_dtypes) names.push_back(dtype_name(t));
+  return names;
+}
+
 /// Static graphs that bind: an expression or a group of expressions. (get_internals and
 /// get_children views are for introspection.)
 template <class G>
@@ -140,7 +146,7 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
     if (!listed)
       throw error("xsym::bind: argument '" + std::string(info::arguments[std::size_t(k)]) + "' is " +
                   std::string(dtype_name(t)) +
-                  ", but untyped graphs are compiled for float32, float64, int32 and int64; declare the "
+                  ", but untyped graphs are compiled for " + detail::joined(bindable_dtype_names()) + "; declare the "
                   "variable with its element type (xsym::variable<\"" + std::string(info::arguments[std::size_t(k)]) +
                   "\", T>()) to bind " + std::string(dtype_name(t)));
     free_dtypes[std::size_t(c)] = t;
