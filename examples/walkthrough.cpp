@@ -69,5 +69,16 @@ int main() {
   auto args = lenet.list_arguments();
   for (std::size_t i = 0; i < args.size(); ++i) std::cout << "  " << args[i] << ": " << arg_shapes[i] << '\n';
   std::cout << "lenet output: " << out_shapes[0] << ", auxiliary states: " << aux_shapes.size() << '\n';
+
+  // 9. Rendering, as MXNet's plot_network draws it: DOT text, then Graphviz (when installed).
+  auto dot = xsym::viz::plot_network(s, {{"A", {1}}, {"B", {1}}, {"C", {1}}, {"D", {1}}},
+                                     {.title = "e", .node_attrs = {{"shape", "oval"}, {"fixedsize", "false"}}});
+  std::cout << dot << '\n';
+  if (xsym::viz::find_program("dot")) {
+    xsym::viz::render(dot, "e", "model_render");  // model_render/e (DOT) and model_render/e.pdf
+    std::cout << "rendered: model_render/e.pdf\n";
+  } else {
+    std::cout << "rendering skipped: Graphviz `dot` is not on PATH\n";
+  }
   return 0;
 }

@@ -13,3 +13,5 @@
 #include "symbol/from_static.hpp"
 #include "symbol/operators.hpp"
 #include "symbol/symbol.hpp"
+#include "viz/plot_network.hpp"
+#include "viz/render.hpp"
