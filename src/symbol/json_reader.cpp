@@ -339,9 +339,6 @@ graph_node& mut(const std::shared_ptr<const graph_node>& p) {
   return const_cast<graph_node&>(*p);  // every node was created by this loader, non-const
 }
 
-const std::array<std::string_view, 5> hidden_keys{"ctx_group", "lr_mult", "wd_mult", "force_mirroring",
-                                                  "mirror_stage"};
-
 // The names FListInputNames gives for this node (empty: the op does not declare any).
 std::vector<std::string> input_names(const graph_node& n) {
   std::vector<std::string> names;
@@ -360,7 +357,7 @@ bool fix_hidden_keys(const std::vector<std::shared_ptr<const graph_node>>& order
     std::vector<std::pair<std::string, std::string>> hidden;
     for (auto it = n.attrs.begin(); it != n.attrs.end();) {
       bool erase = false;
-      for (std::string_view key : hidden_keys) {
+      for (std::string_view key : hidden_attribute_keys) {
         std::size_t pos = it->first.rfind(key);
         if (pos == 0 || (pos != std::string::npos && pos == it->first.size() - key.size())) {
           erase = true;
@@ -376,7 +373,7 @@ bool fix_hidden_keys(const std::vector<std::shared_ptr<const graph_node>>& order
     }
     for (const auto& [k, v] : hidden) {
       bool moved = false;
-      for (std::string_view key : hidden_keys) {
+      for (std::string_view key : hidden_attribute_keys) {
         std::size_t pos = k.rfind(key);
         if (pos == 0 && key.size() == k.size()) {
           n.attrs["__" + std::string(key) + "__"] = v;

@@ -97,17 +97,11 @@ std::vector<std::string> list_variables(const std::vector<node_entry>& heads, in
   return out;
 }
 
-const std::set<std::string, std::less<>>& hidden_keys() {
-  static const std::set<std::string, std::less<>> keys{"ctx_group", "lr_mult", "wd_mult", "force_mirroring",
-                                                       "mirror_stage"};
-  return keys;
-}
-
 // A __hidden__ key's stripped form ("__lr_mult__" -> "lr_mult"), or empty.
 std::string stripped_hidden(const std::string& key) {
   if (key.size() > 4 && key.starts_with("__") && key.ends_with("__")) {
     std::string inner = key.substr(2, key.size() - 4);
-    if (hidden_keys().count(inner)) return inner;
+    if (is_hidden_attribute_key(inner)) return inner;
   }
   return {};
 }
@@ -124,13 +118,13 @@ attr_map with_stripped_duplicates(const attr_map& attrs) {
 attr_map hide_keys(attr_map attrs, bool reject_suffixed) {
   attr_map out;
   for (auto& [k, v] : attrs) {
-    if (hidden_keys().count(k)) {
+    if (is_hidden_attribute_key(k)) {
       out["__" + k + "__"] = std::move(v);
       continue;
     }
     if (reject_suffixed)
-      for (const auto& h : hidden_keys())
-        if (k.size() > h.size() && k.ends_with("_" + h))
+      for (std::string_view h : hidden_attribute_keys)
+        if (k.size() > h.size() && k.ends_with("_" + std::string(h)))
           throw error("xsym::Symbol::create: setting variable attributes with " + k +
                       " is deprecated; set the attribute on the variable instead");
     out[k] = std::move(v);
@@ -271,7 +265,7 @@ std::optional<std::string> Symbol::attr(std::string_view key) const {
   if (key == "name") return n.name;
   if (key == "op_name") return n.op;
   if (auto it = n.attrs.find(std::string(key)); it != n.attrs.end()) return it->second;
-  if (hidden_keys().count(key))
+  if (is_hidden_attribute_key(key))
     if (auto it = n.attrs.find("__" + std::string(key) + "__"); it != n.attrs.end()) return it->second;
   return std::nullopt;
 }

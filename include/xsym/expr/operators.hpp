@@ -18,23 +18,9 @@ constexpr auto make_scalar_node(E e, ops::scalar_value s) {
 }
 }  // namespace detail
 
-// `a op b`, `a op s` and `s op a` for a binary op of the table.
-#define XSYM_BINARY_OPERATOR(symbol, tag)                                          \
-  template <expression L, expression R>                                            \
-  constexpr auto operator symbol(L l, R r) {                                       \
-    return detail::make_node<ops::tag>({}, l, r);                                  \
-  }                                                                                \
-  template <expression L, scalar_operand S>                                        \
-  constexpr auto operator symbol(L l, S s) {                                       \
-    return detail::make_scalar_node<ops::tag, false>(l, s);                        \
-  }                                                                                \
-  template <scalar_operand S, expression R>                                        \
-  constexpr auto operator symbol(S s, R r) {                                       \
-    return detail::make_scalar_node<ops::tag, true>(r, s);                         \
-  }
-
-// The same as named functions: `maximum(a, b)`, `maximum(a, 3)`, `maximum(3, a)`.
-#define XSYM_BINARY_FUNCTION(function, tag)                                        \
+// `a op b`, `a op s` and `s op a` for each binary op of the table: `a + b`, `maximum(a, 3)`,
+// `pow(2, a)` (the spellings are XSYM_BINARY_OPERATORS in ops/table.hpp).
+#define XSYM_BINARY(function, tag)                                                 \
   template <expression L, expression R>                                            \
   constexpr auto function(L l, R r) {                                              \
     return detail::make_node<ops::tag>({}, l, r);                                  \
@@ -47,25 +33,8 @@ constexpr auto make_scalar_node(E e, ops::scalar_value s) {
   constexpr auto function(S s, R r) {                                              \
     return detail::make_scalar_node<ops::tag, true>(r, s);                         \
   }
-
-XSYM_BINARY_OPERATOR(+, plus)
-XSYM_BINARY_OPERATOR(-, minus)
-XSYM_BINARY_OPERATOR(*, mul)
-XSYM_BINARY_OPERATOR(/, div)
-XSYM_BINARY_OPERATOR(%, mod)
-XSYM_BINARY_OPERATOR(==, equal)
-XSYM_BINARY_OPERATOR(!=, not_equal)
-XSYM_BINARY_OPERATOR(>, greater)
-XSYM_BINARY_OPERATOR(>=, greater_equal)
-XSYM_BINARY_OPERATOR(<, lesser)
-XSYM_BINARY_OPERATOR(<=, lesser_equal)
-XSYM_BINARY_FUNCTION(power, power)
-XSYM_BINARY_FUNCTION(pow, power)  // MXNet's `sym.pow`: pow(a, 2) is _power_scalar, pow(2, a) _rpower_scalar
-XSYM_BINARY_FUNCTION(maximum, maximum)
-XSYM_BINARY_FUNCTION(minimum, minimum)
-XSYM_BINARY_FUNCTION(hypot, hypot)
-#undef XSYM_BINARY_FUNCTION
-#undef XSYM_BINARY_OPERATOR
+XSYM_BINARY_OPERATORS(XSYM_BINARY)
+#undef XSYM_BINARY
 
 /// `-a`: MXNet's `__neg__`, a `_mul_scalar` node with scalar -1.0 (`negative(a)` is its own op).
 template <expression E>

@@ -115,6 +115,26 @@ struct lesser_equal : binary<lesser_equal, exact> {
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a <= b); }
 };
 
+// The C++ spellings of the binary ops, for the static graph and the runtime Symbol alike:
+// X(operator or function name, tag). `pow` is MXNet's `sym.pow`, the same op as `power`.
+#define XSYM_BINARY_OPERATORS(X) \
+  X(operator+, plus)             \
+  X(operator-, minus)            \
+  X(operator*, mul)              \
+  X(operator/, div)              \
+  X(operator%, mod)              \
+  X(operator==, equal)           \
+  X(operator!=, not_equal)       \
+  X(operator>, greater)          \
+  X(operator>=, greater_equal)   \
+  X(operator<, lesser)           \
+  X(operator<=, lesser_equal)    \
+  X(power, power)                \
+  X(pow, power)                  \
+  X(maximum, maximum)            \
+  X(minimum, minimum)            \
+  X(hypot, hypot)
+
 // ---- unary ops: exact for integers where the result is an integer anyway -------------------
 // X(tag, integer rule, body of `template <class T> static T apply(T x)`); the MXNet name and the
 // hint are the tag. The static graph expands this list into the functions `xsym::exp(e)`, ...

@@ -1,16 +1,26 @@
 #pragma once
 // The nodes of a runtime graph (nnvm's Node and NodeEntry). A node is immutable once built and
 // shared between the Symbols that reach it.
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace xsym {
 
 struct op_def;
 struct graph_node;
+
+/// MXNet's hidden attribute keys: set as `lr_mult`, stored as `__lr_mult__`.
+inline constexpr std::array<std::string_view, 5> hidden_attribute_keys{"ctx_group", "lr_mult", "wd_mult",
+                                                                       "force_mirroring", "mirror_stage"};
+constexpr bool is_hidden_attribute_key(std::string_view key) {
+  return std::find(hidden_attribute_keys.begin(), hidden_attribute_keys.end(), key) != hidden_attribute_keys.end();
+}
 
 /// Output `index` of `node`, at mutation `version` (non-zero only for inputs an op mutates,
 /// such as BatchNorm's moving statistics).

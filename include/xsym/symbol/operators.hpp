@@ -17,6 +17,7 @@ Symbol make_symbol(const std::vector<Symbol>& inputs, ops::attributes attrs = {}
 }
 }  // namespace detail
 
+// Each binary op of the table, with its spellings from XSYM_BINARY_OPERATORS (ops/table.hpp).
 #define XSYM_SYMBOL_BINARY(function, tag)                                                           \
   inline Symbol function(const Symbol& l, const Symbol& r) { return detail::make_symbol<ops::tag>({l, r}); } \
   template <scalar_operand S>                                                                       \
@@ -29,23 +30,7 @@ Symbol make_symbol(const std::vector<Symbol>& inputs, ops::attributes attrs = {}
     using op = ops::scalar<ops::tag, true>;                                                         \
     return detail::make_symbol<op>({r}, op::attrs(s));                                              \
   }
-
-XSYM_SYMBOL_BINARY(operator+, plus)
-XSYM_SYMBOL_BINARY(operator-, minus)
-XSYM_SYMBOL_BINARY(operator*, mul)
-XSYM_SYMBOL_BINARY(operator/, div)
-XSYM_SYMBOL_BINARY(operator%, mod)
-XSYM_SYMBOL_BINARY(operator==, equal)
-XSYM_SYMBOL_BINARY(operator!=, not_equal)
-XSYM_SYMBOL_BINARY(operator>, greater)
-XSYM_SYMBOL_BINARY(operator>=, greater_equal)
-XSYM_SYMBOL_BINARY(operator<, lesser)
-XSYM_SYMBOL_BINARY(operator<=, lesser_equal)
-XSYM_SYMBOL_BINARY(power, power)
-XSYM_SYMBOL_BINARY(pow, power)
-XSYM_SYMBOL_BINARY(maximum, maximum)
-XSYM_SYMBOL_BINARY(minimum, minimum)
-XSYM_SYMBOL_BINARY(hypot, hypot)
+XSYM_BINARY_OPERATORS(XSYM_SYMBOL_BINARY)
 #undef XSYM_SYMBOL_BINARY
 
 /// `-s`: `_mul_scalar` by -1.0, as MXNet's `__neg__`.
