@@ -57,20 +57,38 @@ int main() {
   auto e2 = xsym::Symbol::load("symbol-e.json");
   std::cout << "round trip: " << std::boolalpha << (s.to_json() == e2.to_json()) << '\n';  // true
 
-  // 7. A graph built at run time, named by MXNet's name manager, and its JSON.
+  // 7. Both Symbols run. s keeps e's fused loop; e2, loaded from JSON, has no compiled code and
+  //    runs through the blocked fused interpreter. Each executor says which path it took.
+  A.copy_from(std::vector<std::int32_t>{1});
+  for (const auto& [what, sym] : {std::pair{"converted", s}, std::pair{"loaded", e2}}) {
+    auto sx = sym.bind(xsym::cpu(0), {{"A", A}, {"B", B}, {"C", C}, {"D", D}});
+    sx.forward();
+    std::cout << what << " symbol: " << sx.outputs()[0].to_vector<std::int32_t>()[0]  // 14
+              << ", path: " << sx.path_description() << '\n';
+  }
+
+  // 8. A graph built at run time, named by MXNet's name manager, its JSON, and a run.
   auto r = xsym::exp(xsym::Symbol::variable("x")) * 2.0f;
   print_names("runtime graph", r.get_internals().list_outputs());  // x exp0_output _mulscalar0_output
   std::cout << r.to_json() << '\n';
+  auto X = xsym::ndarray::array<float>({0.0f, 1.0f}, {2});
+  auto rex = r.bind(xsym::cpu(0), {{"x", X}});
+  rex.forward();
+  std::cout << "2 * exp(x): " << rex.outputs()[0] << '\n';  // [2. 5.436564]
 
-  // 8. A real MXNet model: its arguments, and every shape inferred from the input's.
+  // 9. A real MXNet model: its arguments, every shape inferred from the input's, and a forward
+  //    pass over arrays allocated from those shapes (zeros: load trained weights into arg_dict()).
   auto lenet = xsym::Symbol::load(XSYM_MODEL_DIR "/lenet-symbol.json");
   print_names("lenet arguments", lenet.list_arguments());
   auto [arg_shapes, out_shapes, aux_shapes] = lenet.infer_shape({{"data", {1, 1, 28, 28}}});
   auto args = lenet.list_arguments();
   for (std::size_t i = 0; i < args.size(); ++i) std::cout << "  " << args[i] << ": " << arg_shapes[i] << '\n';
   std::cout << "lenet output: " << out_shapes[0] << ", auxiliary states: " << aux_shapes.size() << '\n';
+  auto lex = lenet.simple_bind(xsym::cpu(0), {{"data", {1, 1, 28, 28}}});
+  lex.forward();
+  std::cout << "lenet forward: " << lex.outputs()[0].shape() << ", path: " << lex.path_description() << '\n';
 
-  // 9. Rendering, as MXNet's plot_network draws it: DOT text, then Graphviz (when installed).
+  // 10. Rendering, as MXNet's plot_network draws it: DOT text, then Graphviz (when installed).
   auto dot = xsym::viz::plot_network(s, {{"A", {1}}, {"B", {1}}, {"C", {1}}, {"D", {1}}},
                                      {.title = "e", .node_attrs = {{"shape", "oval"}, {"fixedsize", "false"}}});
   std::cout << dot << '\n';

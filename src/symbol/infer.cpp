@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "indexed_graph.hpp"
+#include "node_params.hpp"
 #include "xsym/core/error.hpp"
 #include "xsym/symbol/symbol.hpp"
 
@@ -21,8 +23,13 @@ namespace xsym {
 
 namespace {
 
-using i64 = std::int64_t;
-using dims = std::vector<i64>;
+using detail::dims;
+using detail::i64;
+using detail::indexed_graph;
+using detail::params;
+using detail::parse_int;
+using detail::parse_tuple;
+using detail::trim;
 constexpr i64 unknown_dim = -1;
 
 // ---- partial shapes and dtypes: MXNet's shape_assign / type_assign and their spellings ------
@@ -116,122 +123,6 @@ i64 product(const dims& d, std::size_t from, std::size_t to) {
   return unknown ? unknown_dim : p;
 }
 
-// ---- attributes in MXNet's syntax: "(2, 2)", "(2,)", "[2, 2]", "2"; True/False/1/0 ----------
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n')) s.remove_suffix(1);
-  return s;
-}
-
-// An integer, optionally signed, with Python 2's "L" suffix allowed ("2L").
-std::optional<i64> parse_int(std::string_view s) {
-  s = trim(s);
-  if (!s.empty() && (s.back() == 'L' || s.back() == 'l')) s.remove_suffix(1);
-  bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) return std::nullopt;
-  i64 v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, i64(c - '0'), &v)) return std::nullopt;
-  }
-  return negative ? -v : v;
-}
-
-std::optional<dims> parse_tuple(std::string_view s) {
-  s = trim(s);
-  if (s.size() >= 2 && ((s.front() == '(' && s.back() == ')') || (s.front() == '[' && s.back() == ']')))
-    s = trim(s.substr(1, s.size() - 2));
-  else if (s.empty())
-    return std::nullopt;
-  dims out;
-  while (!s.empty()) {
-    auto comma = s.find(',');
-    auto item = s.substr(0, comma);
-    auto v = parse_int(item);
-    if (!v) return std::nullopt;
-    out.push_back(*v);
-    if (comma == std::string_view::npos) break;
-    s = trim(s.substr(comma + 1));  // "(2,)": nothing after the last comma
-  }
-  return out;
-}
-
-// The attributes of one node, read as typed parameters. Errors name the attribute; the pass
-// prefixes the node ("Error in operator conv0: ...").
-class params {
- public:
-  explicit params(const graph_node& n) : n_(n) {}
-
-  // The raw value; "None" (MXNet's spelling of an unset optional) counts as absent.
-  std::optional<std::string_view> raw(const char* key) const {
-    auto it = n_.attrs.find(key);
-    if (it == n_.attrs.end() || trim(it->second) == "None") return std::nullopt;
-    return std::string_view(it->second);
-  }
-  std::optional<i64> opt_int(const char* key) const {
-    auto v = raw(key);
-    if (!v) return std::nullopt;
-    auto i = parse_int(*v);
-    if (!i) bad(key, *v, "an integer");
-    return i;
-  }
-  i64 get_int(const char* key, i64 fallback) const { return opt_int(key).value_or(fallback); }
-  i64 required_int(const char* key) const {
-    auto v = opt_int(key);
-    if (!v) missing(key, "an integer");
-    return *v;
-  }
-  // An integer >= minimum.
-  i64 int_at_least(const char* key, i64 fallback, i64 minimum) const {
-    i64 v = get_int(key, fallback);
-    if (v < minimum) bad(key, *raw(key), "an integer >= " + std::to_string(minimum));
-    return v;
-  }
-  bool get_bool(const char* key, bool fallback) const {
-    auto v = raw(key);
-    if (!v) return fallback;
-    auto t = trim(*v);
-    if (t == "True" || t == "true" || t == "1") return true;
-    if (t == "False" || t == "false" || t == "0") return false;
-    bad(key, *v, "a boolean (True, False, true, false, 1 or 0)");
-  }
-  std::optional<dims> opt_tuple(const char* key) const {
-    auto v = raw(key);
-    if (!v) return std::nullopt;
-    auto t = parse_tuple(*v);
-    if (!t) bad(key, *v, "a tuple of integers such as (2, 2)");
-    return t;
-  }
-  std::string get_string(const char* key, std::string fallback) const {
-    auto v = raw(key);
-    return v ? std::string(trim(*v)) : fallback;
-  }
-  std::optional<dtype> opt_dtype(const char* key) const {
-    auto v = raw(key);
-    if (!v) return std::nullopt;
-    auto t = trim(*v);
-    for (int code = 0; code <= 6; ++code)
-      if (dtype_name(dtype(code)) == t) return dtype(code);
-    bad(key, *v, "a dtype name (float32, float64, float16, uint8, int32, int8, int64)");
-  }
-
-  [[noreturn]] void bad(const char* key, std::string_view value, const std::string& expected) const {
-    throw error("invalid value '" + std::string(value) + "' of attribute '" + key + "' of " + n_.op + " node '" +
-                n_.name + "': expected " + expected);
-  }
-  [[noreturn]] void missing(const char* key, const std::string& expected) const {
-    throw error("required attribute '" + std::string(key) + "' (" + expected + ") of " + n_.op + " node '" +
-                n_.name + "' is missing");
-  }
-
- private:
-  const graph_node& n_;
-};
 
 template <class T>
 void expect_inputs(const graph_node& n, const std::vector<T>& in, std::size_t count, const char* names) {
@@ -893,53 +784,6 @@ void dropout_type(const graph_node& n, std::vector<partial_dtype>& in, std::vect
 // ---- the passes -----------------------------------------------------------------------------
 namespace {
 
-// nnvm's IndexedGraph, as much as inference needs: nodes in topological order, one entry per
-// output of each node.
-struct indexed_graph {
-  std::vector<std::shared_ptr<const graph_node>> nodes;
-  std::vector<std::size_t> first_entry, num_entries;  // per node
-  std::vector<std::vector<std::size_t>> input_entries;  // per node
-  std::vector<std::size_t> arguments, auxiliary, inputs;  // variable node ids, list_* order
-  std::vector<std::size_t> heads;                          // entry ids
-  std::size_t total = 0;
-
-  explicit indexed_graph(const Symbol& s, const char* who) {
-    nodes = s.topological_nodes();
-    std::unordered_map<const graph_node*, std::size_t> id;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      id.emplace(nodes[i].get(), i);
-      first_entry.push_back(total);
-      num_entries.push_back(nodes[i]->is_variable() ? 1 : nodes[i]->num_outputs);
-      total += num_entries.back();
-    }
-    auto entry = [&](const node_entry& e, const std::string& user) {
-      auto it = e.node ? id.find(e.node.get()) : id.end();
-      if (it == id.end()) throw error(std::string(who) + ": " + user + " refers to a missing node");
-      if (e.index >= num_entries[it->second])
-        throw error(std::string(who) + ": " + user + " refers to output " + std::to_string(e.index) + " of node '" +
-                    e.node->name + "', which has " + std::to_string(num_entries[it->second]) + " outputs");
-      return first_entry[it->second] + e.index;
-    };
-    std::unordered_set<std::size_t> mutated;
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      const graph_node& n = *nodes[i];
-      input_entries.emplace_back();
-      for (std::size_t k = 0; k < n.inputs.size(); ++k) {
-        input_entries.back().push_back(entry(n.inputs[k], "input " + std::to_string(k) + " of node '" + n.name + "'"));
-        if (n.def && std::find(n.def->mutated_inputs.begin(), n.def->mutated_inputs.end(), std::uint32_t(k)) !=
-                         n.def->mutated_inputs.end())
-          mutated.insert(id.at(n.inputs[k].node.get()));
-      }
-    }
-    for (std::size_t i = 0; i < nodes.size(); ++i) {
-      if (!nodes[i]->is_variable()) continue;
-      inputs.push_back(i);
-      (mutated.count(i) ? auxiliary : arguments).push_back(i);
-    }
-    for (const auto& h : s.outputs()) heads.push_back(entry(h, "an output of the symbol"));
-  }
-};
-
 // What differs between shape and dtype inference.
 struct shape_traits {
   using value = partial_shape;
@@ -1001,10 +845,9 @@ struct inference_result {
 
 // MatchArguments, the variables' attributes, then InferAttr's alternating passes.
 template <class Traits, class Known>
-inference_result<Traits> run(const Symbol& s, const std::map<std::string, Known>& known,
-                             typename Traits::value (*convert)(const Known&), const char* who) {
+std::vector<typename Traits::value> run_entries(const indexed_graph& g, const std::map<std::string, Known>& known,
+                                               typename Traits::value (*convert)(const Known&)) {
   using value = typename Traits::value;
-  indexed_graph g(s, who);
   std::vector<value> v(g.total);
 
   std::unordered_set<std::string> names;
@@ -1062,6 +905,15 @@ inference_result<Traits> run(const Symbol& s, const std::map<std::string, Known>
     unknowns = now;
   }
 
+  return v;
+}
+
+template <class Traits, class Known>
+inference_result<Traits> run(const Symbol& s, const std::map<std::string, Known>& known,
+                             typename Traits::value (*convert)(const Known&), const char* who) {
+  using value = typename Traits::value;
+  indexed_graph g(s, who);
+  std::vector<value> v = run_entries<Traits>(g, known, convert);
   inference_result<Traits> r;
   r.complete = std::all_of(v.begin(), v.end(), [](const value& x) { return Traits::known(x); });
   for (std::size_t i : g.arguments) r.arguments.push_back(v[g.first_entry[i]]);
@@ -1124,5 +976,30 @@ partial_type_inference Symbol::infer_type_partial(const std::map<std::string, dt
   auto r = run<type_traits>(*this, known, dtype_given, "xsym::Symbol::infer_type_partial");
   return {std::move(r.arguments), std::move(r.outputs), std::move(r.auxiliary)};
 }
+
+namespace detail {
+
+entry_attributes infer_entries(const indexed_graph& g, const std::map<std::string, shape>& shapes,
+                               const std::map<std::string, dtype>& dtypes) {
+  // Bound arrays' shapes are exact: a 0 dimension is an empty array, not an unknown one.
+  auto exact = [](const shape& x) -> partial_shape { return dims(x.begin(), x.end()); };
+  auto s = run_entries<shape_traits>(g, shapes, +exact);
+  auto t = run_entries<type_traits>(g, dtypes, dtype_given);
+  entry_attributes r;
+  for (std::size_t nid = 0; nid < g.nodes.size(); ++nid)
+    for (std::size_t i = 0; i < g.num_entries[nid]; ++i) {
+      std::size_t e = g.first_entry[nid] + i;
+      const std::string& name = g.nodes[nid]->name;
+      std::string what = g.nodes[nid]->is_variable() ? "variable '" + name + "'"
+                                                     : "output " + std::to_string(i) + " of node '" + name + "'";
+      if (!shape_known(s[e])) throw error("the shape of " + what + " cannot be inferred (" + shape_str(s[e]) + ")");
+      if (!t[e]) throw error("the dtype of " + what + " cannot be inferred");
+      r.shapes.push_back(shape_to_legacy(s[e]));
+      r.dtypes.push_back(*t[e]);
+    }
+  return r;
+}
+
+}  // namespace detail
 
 }  // namespace xsym

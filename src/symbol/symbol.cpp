@@ -344,7 +344,9 @@ Symbol Symbol::compose(const std::map<std::string, Symbol>& replacements, std::s
 
 Symbol Symbol::copy() const {
   std::set<std::string> used;
-  return derived(copy_graph(outputs_, {}, used));
+  Symbol s = derived(copy_graph(outputs_, {}, used));
+  s.compiled_ = compiled_;  // the same graph, names and all
+  return s;
 }
 
 std::string Symbol::debug_str() const {

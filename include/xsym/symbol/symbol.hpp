@@ -15,6 +15,8 @@
 #include "../core/dtype.hpp"
 #include "../core/shape.hpp"
 #include "../expr/graph.hpp"
+#include "compiled_graph.hpp"
+#include "executor.hpp"
 #include "graph_node.hpp"
 #include "op_def.hpp"
 
@@ -116,6 +118,19 @@ class Symbol {
   type_inference infer_type(const std::map<std::string, dtype>& known = {}) const;
   partial_type_inference infer_type_partial(const std::map<std::string, dtype>& known = {}) const;
 
+  // ---- execution (MXNet's bind / simple_bind; executor.hpp says how a Symbol runs) ----------
+  /// An executor over `args` (every argument, by name, on `ctx`). Throws xsym::error naming the
+  /// argument that is missing, unknown, on another context, or of a shape or dtype that does not
+  /// fit the graph, and the node whose op cannot run.
+  Executor bind(context ctx, const std::map<std::string, ndarray>& args, bind_options options = {}) const;
+  /// An executor with arguments and auxiliary states allocated (zeros) from the shapes and
+  /// dtypes inferred from `shapes` and `dtypes` (float32 where nothing says otherwise).
+  Executor simple_bind(context ctx, const std::map<std::string, shape>& shapes,
+                       const std::map<std::string, dtype>& dtypes = {}, bind_options options = {}) const;
+  /// The fused loops of the static graph this Symbol was converted from; null for a Symbol
+  /// loaded, built at run time, or derived (get_internals, compose, ...).
+  const std::shared_ptr<const compiled_graph>& compiled() const { return compiled_; }
+
   /// nnvm's Symbol::Print layout, for debugging.
   std::string debug_str() const;
 
@@ -136,6 +151,10 @@ class Symbol {
  private:
   std::vector<node_entry> outputs_;
   json_style style_;
+  std::shared_ptr<const compiled_graph> compiled_;
+
+  template <graph G>
+  friend Symbol to_symbol(const G& g);
 
   // A symbol over the same graph with other outputs: it keeps the JSON style.
   Symbol derived(std::vector<node_entry> outputs) const {

@@ -1,0 +1,600 @@
+// Symbol::bind and simple_bind, and the three ways an Executor runs a Symbol (executor.hpp).
+//
+// Binding turns the graph into a list of steps over storage assigned once: the arguments, the
+// outputs, and intermediate buffers from a memory plan. forward() runs the steps; it allocates
+// nothing. A step is one node (per-op), one elementwise region (blocked), or the static graph's
+// fused loop.
+#include <algorithm>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include "indexed_graph.hpp"
+#include "kernels.hpp"
+#include "xsym/core/error.hpp"
+#include "xsym/exec/cpu_loop.hpp"
+#include "xsym/symbol/executor.hpp"
+#include "xsym/symbol/symbol.hpp"
+
+namespace xsym {
+
+struct Executor::impl {
+  xsym::context ctx;
+  execution_path path = execution_path::per_op;
+  std::string description;
+  std::vector<std::string> arg_names, aux_names, out_names;
+  std::vector<ndarray> args, aux, outputs;
+  std::vector<ndarray> buffers;  // storage of intermediates and of the blocks' registers
+  std::size_t intermediate_bytes = 0;
+  std::vector<std::function<void()>> steps;
+  std::shared_ptr<const compiled_graph> compiled;  // keeps a static_fused step's graph alive
+};
+
+namespace {
+
+using detail::indexed_graph;
+using kernels::tensor;
+constexpr std::size_t no_buffer = std::size_t(-1);
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+bool runnable_dtype(dtype t) { return t != dtype::float16; }
+
+// Intermediate buffers: a dead intermediate's buffer goes back to the pool, and the next
+// intermediate takes the smallest free buffer that fits (MXNet's memory planner, without
+// growing buffers).
+class buffer_pool {
+ public:
+  explicit buffer_pool(std::vector<ndarray>& buffers) : buffers_(buffers) {}
+  std::size_t acquire(std::size_t bytes) {
+    if (auto it = free_.lower_bound(bytes); it != free_.end()) {
+      std::size_t b = it->second;
+      free_.erase(it);
+      return b;
+    }
+    buffers_.emplace_back(shape{std::int64_t(bytes)}, dtype::uint8, cpu());
+    return buffers_.size() - 1;
+  }
+  void release(std::size_t b) { free_.emplace(buffers_[b].nbytes(), b); }
+  void* data(std::size_t b) const { return buffers_[b].raw_data(); }
+
+ private:
+  std::vector<ndarray>& buffers_;
+  std::multimap<std::size_t, std::size_t> free_;
+};
+
+// ---- the blocked fused interpreter: an elementwise region as an op list over blocks ---------
+
+// Where an instruction reads or writes: a block register, or a full array at the block's offset.
+struct operand {
+  std::byte* base = nullptr;
+  std::ptrdiff_t element_size = 0;
+  int reg = -1;
+};
+struct instruction {
+  kernels::elementwise_kernel kernel;
+  int num_inputs = 0;
+  operand in[3], out;
+};
+struct region_program {
+  std::vector<instruction> code;
+  std::ptrdiff_t n = 0, block = 0;
+  int registers = 0;
+  int threads = 1;                // scratch is allocated for this many threads
+  std::byte* scratch = nullptr;   // threads x registers x block x 8 bytes
+  std::ptrdiff_t register_bytes() const { return block * 8; }
+
+  // Runs every instruction on each block of [begin, end), with this thread's registers.
+  void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, std::byte* regs) const {
+    auto at = [&](const operand& o, std::ptrdiff_t i) -> std::byte* {
+      return o.reg >= 0 ? regs + o.reg * register_bytes() : o.base + i * o.element_size;
+    };
+    const void* x[3];
+    for (std::ptrdiff_t i = begin; i < end; i += block) {
+      std::ptrdiff_t len = std::min(block, end - i);
+      for (const instruction& ins : code) {
+        for (int j = 0; j < ins.num_inputs; ++j) x[j] = at(ins.in[j], i);
+        ins.kernel.fn(x, at(ins.out, i), len, ins.kernel.params);
+      }
+    }
+  }
+
+  void run() const {
+    std::ptrdiff_t per_thread = std::ptrdiff_t(registers) * register_bytes();
+#if defined(_OPENMP)
+    if (n >= exec::parallel_threshold && threads > 1) {
+#pragma omp parallel num_threads(threads)
+      {
+        std::ptrdiff_t t = omp_get_thread_num(), count = omp_get_num_threads();
+        std::ptrdiff_t chunk = ((n + count - 1) / count + block - 1) / block * block;
+        std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
+        run_range(begin, end, scratch + t * per_thread);
+      }
+      return;
+    }
+#endif
+    (void)per_thread;
+    run_range(0, n, scratch);
+  }
+};
+
+// ---- building an executor ---------------------------------------------------------------
+
+class builder {
+ public:
+  builder(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex)
+      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers) {
+    ex_.ctx = ctx;
+  }
+
+  void bind(const std::map<std::string, ndarray>& args) {
+    if (ex_.ctx.type != context::device::cpu)
+      throw error("xsym::Symbol::bind: no runtime backend for " + ex_.ctx.str() +
+                  ": a Symbol runs on the CPU until xsym's CUDA layer is linked (xsym::cuda)");
+    collect_inputs(args);
+    check_ops();
+    infer();
+    allocate_outputs();
+    ex_.path = choose_path();
+    switch (ex_.path) {
+      case execution_path::static_fused: build_static(); break;
+      case execution_path::blocked_fused: build_steps(true); break;
+      default: build_steps(false); break;
+    }
+  }
+
+ private:
+  const Symbol& s_;
+  indexed_graph g_;
+  const bind_options& options_;
+  Executor::impl& ex_;
+  buffer_pool pool_;
+  std::vector<tensor> entries_;  // by entry id: shape, dtype and (once assigned) data
+  std::vector<std::size_t> buffer_of_;  // by entry id: its pool buffer, or no_buffer
+  std::vector<int> head_output_;  // by entry id: the output it is written into directly, or -1
+
+  const std::string& name(std::size_t nid) const { return g_.nodes[nid]->name; }
+  std::size_t node_of(std::size_t entry) const {
+    auto it = std::upper_bound(g_.first_entry.begin(), g_.first_entry.end(), entry);
+    return std::size_t(it - g_.first_entry.begin()) - 1;
+  }
+
+  // Arguments and auxiliary states: every one bound, none unknown, all on the executor's context.
+  void collect_inputs(const std::map<std::string, ndarray>& args) {
+    for (std::size_t nid : g_.arguments) ex_.arg_names.push_back(name(nid));
+    for (std::size_t nid : g_.auxiliary) ex_.aux_names.push_back(name(nid));
+    ex_.out_names = s_.list_outputs();
+    auto is = [](const std::vector<std::string>& v, const std::string& n) {
+      return std::find(v.begin(), v.end(), n) != v.end();
+    };
+    for (const auto& [key, _] : args) {
+      if (is(ex_.aux_names, key))
+        throw error("xsym::Symbol::bind: '" + key + "' is an auxiliary state, not an argument; pass it in "
+                    "bind_options::aux_states");
+      if (!is(ex_.arg_names, key))
+        throw error("xsym::Symbol::bind: '" + key + "' is not an argument of the symbol; its arguments are " +
+                    joined(ex_.arg_names));
+    }
+    for (const auto& [key, _] : options_.aux_states)
+      if (!is(ex_.aux_names, key))
+        throw error("xsym::Symbol::bind: '" + key + "' in aux_states is not an auxiliary state of the symbol" +
+                    (ex_.aux_names.empty() ? std::string(", which has none") : "; they are " + joined(ex_.aux_names)));
+    auto take = [&](const std::map<std::string, ndarray>& from, const std::string& n, const char* what,
+                    const char* where) {
+      auto it = from.find(n);
+      if (it == from.end())
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is not bound" + where);
+      const ndarray& a = it->second;
+      if (!a.has_storage())
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is bound to an empty ndarray");
+      if (a.context() != ex_.ctx)
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is on " + a.context().str() +
+                    ", but the symbol is bound to " + ex_.ctx.str());
+      if (!runnable_dtype(a.dtype()))
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is " +
+                    std::string(dtype_name(a.dtype())) + ", which xsym's CPU kernels do not run");
+      return a;
+    };
+    for (const auto& n : ex_.arg_names)
+      ex_.args.push_back(take(args, n, "argument", ("; the symbol's arguments are " + joined(ex_.arg_names)).c_str()));
+    for (const auto& n : ex_.aux_names)
+      ex_.aux.push_back(take(options_.aux_states, n, "auxiliary state", " (pass it in bind_options::aux_states, "
+                                                                        "or use simple_bind)"));
+  }
+
+  // The shape and dtype of every entry, from the bound arrays.
+  void infer() {
+    std::map<std::string, shape> shapes;
+    std::map<std::string, dtype> dtypes;
+    for (std::size_t k = 0; k < ex_.args.size(); ++k) {
+      shapes[ex_.arg_names[k]] = ex_.args[k].shape();
+      dtypes[ex_.arg_names[k]] = ex_.args[k].dtype();
+    }
+    for (std::size_t k = 0; k < ex_.aux.size(); ++k) {
+      shapes[ex_.aux_names[k]] = ex_.aux[k].shape();
+      dtypes[ex_.aux_names[k]] = ex_.aux[k].dtype();
+    }
+    // Inference takes the bound shapes as they are (a 0 dimension is empty, not unknown); then
+    // every bound array must match what the graph needs of it.
+    detail::entry_attributes attrs;
+    try {
+      attrs = detail::infer_entries(g_, shapes, dtypes);
+    } catch (const error& e) {
+      throw error(std::string("xsym::Symbol::bind: ") + e.what());
+    }
+    entries_.resize(g_.total);
+    for (std::size_t e = 0; e < g_.total; ++e) entries_[e] = tensor{nullptr, attrs.dtypes[e], attrs.shapes[e]};
+    auto check = [&](std::size_t nid, const ndarray& a, const char* what) {
+      const tensor& t = entries_[g_.first_entry[nid]];
+      if (t.dims != a.shape() || t.type != a.dtype())
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + name(nid) + "' is " +
+                    std::string(dtype_name(a.dtype())) + " " + a.shape().str() + ", but the graph needs " +
+                    std::string(dtype_name(t.type)) + " " + t.dims.str());
+      entries_[g_.first_entry[nid]].data = a.raw_data();
+    };
+    for (std::size_t k = 0; k < ex_.args.size(); ++k) check(g_.arguments[k], ex_.args[k], "argument");
+    for (std::size_t k = 0; k < ex_.aux.size(); ++k) check(g_.auxiliary[k], ex_.aux[k], "auxiliary state");
+  }
+
+  void check_ops() const {
+    for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
+      const graph_node& n = *g_.nodes[nid];
+      if (n.is_variable() || kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) continue;
+      throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op + "', which xsym cannot run" +
+                  (n.def ? " (it is registered for loading, introspection and inference only)" : ""));
+    }
+  }
+
+  void allocate_outputs() {
+    head_output_.assign(g_.total, -1);
+    for (std::size_t k = 0; k < g_.heads.size(); ++k) {
+      std::size_t e = g_.heads[k];
+      ex_.outputs.emplace_back(entries_[e].dims, entries_[e].type, ex_.ctx);
+      bool variable = g_.nodes[node_of(e)]->is_variable();  // copied at the end of forward()
+      if (head_output_[e] < 0 && !variable) head_output_[e] = int(k);
+    }
+  }
+
+  // ---- choosing the path ----
+  std::string static_unavailable() const {
+    const auto& c = s_.compiled();
+    if (!c) return "the symbol was not converted from a static graph (or was derived from one)";
+    std::vector<dtype> types;
+    for (const auto& a : ex_.args) types.push_back(a.dtype());
+    if (!c->find(types)) return "its static graph was not compiled for these argument dtypes (" + c->compiled_for() + ")";
+    for (const auto& o : ex_.outputs)
+      if (o.size() != ex_.outputs[0].size()) return "its outputs differ in size, and one fused loop writes them all";
+    return {};
+  }
+
+  execution_path choose_path() const {
+    bool any_elementwise = false;
+    for (const auto& n : g_.nodes) any_elementwise |= kernels::is_elementwise(*n);
+    switch (options_.path) {
+      case execution_path::static_fused:
+        if (auto why = static_unavailable(); !why.empty())
+          throw error("xsym::Symbol::bind: the static_fused path cannot run this symbol: " + why);
+        return execution_path::static_fused;
+      case execution_path::blocked_fused:
+      case execution_path::per_op: return options_.path;
+      case execution_path::automatic: break;
+    }
+    if (static_unavailable().empty()) return execution_path::static_fused;
+    return any_elementwise ? execution_path::blocked_fused : execution_path::per_op;
+  }
+
+  // ---- static_fused: the kept fused loop writes every output ----
+  void build_static() {
+    std::vector<dtype> types;
+    for (const auto& a : ex_.args) types.push_back(a.dtype());
+    ex_.compiled = s_.compiled();
+    auto run = ex_.compiled->find(types);
+    std::vector<const void*> in;
+    std::vector<void*> out;
+    for (const auto& a : ex_.args) in.push_back(a.raw_data());
+    for (const auto& o : ex_.outputs) out.push_back(o.raw_data());
+    auto n = ex_.outputs.empty() ? std::ptrdiff_t(0) : std::ptrdiff_t(ex_.outputs[0].size());
+    ex_.steps.push_back([run, in, out, n] { run(in.data(), out.data(), n); });
+    std::string types_text;
+    for (const auto& o : ex_.outputs) types_text += (types_text.empty() ? "" : ", ") + std::string(dtype_name(o.dtype()));
+    ex_.description = "static fused CPU loop kept from the static graph (" + types_text + ")";
+  }
+
+  // ---- per_op and blocked_fused: units of work over planned storage ----
+  struct unit {
+    std::vector<std::size_t> nodes;
+    bool region = false;  // elementwise nodes run as one blocked op list
+  };
+
+  std::vector<unit> units(bool blocked) const {
+    std::vector<unit> out;
+    for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
+      const graph_node& n = *g_.nodes[nid];
+      if (n.is_variable()) continue;
+      bool ew = kernels::is_elementwise(n);
+      if (blocked && ew) {
+        std::size_t size = entries_[g_.first_entry[nid]].size();
+        if (!out.empty() && out.back().region &&
+            entries_[g_.first_entry[out.back().nodes[0]]].size() == size) {
+          out.back().nodes.push_back(nid);
+          continue;
+        }
+        out.push_back({{nid}, true});
+      } else {
+        out.push_back({{nid}, false});
+      }
+    }
+    return out;
+  }
+
+  bool is_intermediate(std::size_t e) const { return buffer_of_[e] != no_buffer; }
+
+  void build_steps(bool blocked) {
+    std::vector<unit> work = units(blocked);
+    // The unit that reads each entry last, and the unit that defines it.
+    std::vector<std::ptrdiff_t> last_use(g_.total, -1), defined_in(g_.total, -1);
+    for (std::size_t u = 0; u < work.size(); ++u)
+      for (std::size_t nid : work[u].nodes) {
+        for (std::size_t e : g_.input_entries[nid]) last_use[e] = std::ptrdiff_t(u);
+        for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) defined_in[g_.first_entry[nid] + i] = std::ptrdiff_t(u);
+      }
+    buffer_of_.assign(g_.total, no_buffer);
+    std::size_t regions = 0, per_op_nodes = 0;
+
+    for (std::size_t u = 0; u < work.size(); ++u) {
+      const unit& w = work[u];
+      // Entries this unit writes to memory: every output of a per-op node; in a region, those
+      // read by a later unit or given out as outputs (the rest live in block registers).
+      std::vector<std::size_t> stored;
+      for (std::size_t nid : w.nodes)
+        for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) {
+          std::size_t e = g_.first_entry[nid] + i;
+          if (!w.region || head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u)) stored.push_back(e);
+        }
+      // An elementwise node may write over an input that dies here (element i is read before
+      // it is written); a region may not, since later instructions of the block read its inputs.
+      bool in_place = !w.region && kernels::is_elementwise(*g_.nodes[w.nodes[0]]);
+      std::vector<std::size_t> dying;
+      for (std::size_t nid : w.nodes)
+        for (std::size_t e : g_.input_entries[nid])
+          if (last_use[e] == std::ptrdiff_t(u) && is_intermediate(e) && defined_in[e] < std::ptrdiff_t(u) &&
+              std::find(dying.begin(), dying.end(), e) == dying.end())
+            dying.push_back(e);
+      for (std::size_t e : stored) {
+        if (head_output_[e] >= 0) {
+          entries_[e].data = ex_.outputs[std::size_t(head_output_[e])].raw_data();
+          continue;
+        }
+        std::size_t bytes = entries_[e].size() * dtype_size(entries_[e].type);
+        std::size_t b = no_buffer;
+        if (in_place)
+          for (std::size_t& d : dying)
+            if (d != no_buffer && ex_.buffers[buffer_of_[d]].nbytes() == bytes) {
+              b = buffer_of_[d];
+              d = no_buffer;  // handed over, not released
+              break;
+            }
+        if (b == no_buffer) b = pool_.acquire(bytes);
+        buffer_of_[e] = b;
+        entries_[e].data = pool_.data(b);
+      }
+      if (w.region) {
+        build_region(w, u, last_use);
+        ++regions;
+      } else {
+        build_node(w.nodes[0]);
+        ++per_op_nodes;
+      }
+      for (std::size_t d : dying)
+        if (d != no_buffer) pool_.release(buffer_of_[d]);
+      for (std::size_t e : stored)  // outputs nobody reads (BatchNorm's mean and var)
+        if (is_intermediate(e) && last_use[e] < 0) pool_.release(buffer_of_[e]);
+    }
+    copy_remaining_outputs();
+
+    std::size_t planned = 0;
+    for (const auto& b : ex_.buffers) planned += b.nbytes();
+    ex_.intermediate_bytes = planned;
+    if (blocked)
+      ex_.description = "blocked fused interpreter (" + std::to_string(regions) + " elementwise region" +
+                        (regions == 1 ? "" : "s") + ", blocks of " + std::to_string(block_size()) + " elements" +
+                        (per_op_nodes ? ", " + std::to_string(per_op_nodes) + " other node" +
+                                            (per_op_nodes == 1 ? "" : "s") + " per op"
+                                      : std::string()) +
+                        ")";
+    else
+      ex_.description = "per-op interpreter (" + std::to_string(per_op_nodes) + " node" +
+                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
+                        " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ", " +
+                        std::to_string(planned) + " bytes)";
+  }
+
+  std::vector<tensor> inputs_of(std::size_t nid) const {
+    std::vector<tensor> in;
+    for (std::size_t e : g_.input_entries[nid]) in.push_back(entries_[e]);
+    return in;
+  }
+
+  void build_node(std::size_t nid) {
+    const graph_node& n = *g_.nodes[nid];
+    std::vector<tensor> in = inputs_of(nid);
+    std::vector<tensor> out(entries_.begin() + std::ptrdiff_t(g_.first_entry[nid]),
+                            entries_.begin() + std::ptrdiff_t(g_.first_entry[nid] + g_.num_entries[nid]));
+    if (kernels::is_elementwise(n)) {
+      auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);
+      ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
+    } else {
+      auto k = kernels::make_nn_kernel(n, in, out);
+      ex_.steps.push_back([k, in, out] { k(in, out); });
+    }
+  }
+
+  std::ptrdiff_t block_size() const { return std::max<std::ptrdiff_t>(64, (options_.block_size + 63) / 64 * 64); }
+
+  void build_region(const unit& w, std::size_t u, const std::vector<std::ptrdiff_t>& last_use) {
+    auto p = std::make_shared<region_program>();
+    p->block = block_size();
+    p->n = std::ptrdiff_t(entries_[g_.first_entry[w.nodes[0]]].size());
+    // Registers for entries that never leave the region, reused once their last reader ran.
+    std::vector<int> reg(g_.total, -1);
+    std::vector<std::size_t> last_reader(g_.total, 0);  // index in w.nodes
+    for (std::size_t k = 0; k < w.nodes.size(); ++k)
+      for (std::size_t e : g_.input_entries[w.nodes[k]]) last_reader[e] = k;
+    std::vector<int> free_regs;
+    auto operand_of = [&](std::size_t e) {
+      operand o;
+      if (reg[e] >= 0)
+        o.reg = reg[e];
+      else
+        o.base = static_cast<std::byte*>(entries_[e].data), o.element_size = std::ptrdiff_t(dtype_size(entries_[e].type));
+      return o;
+    };
+    for (std::size_t k = 0; k < w.nodes.size(); ++k) {
+      std::size_t nid = w.nodes[k], e = g_.first_entry[nid];
+      instruction ins;
+      const auto& inputs = g_.input_entries[nid];
+      ins.kernel = kernels::find_elementwise(*g_.nodes[nid], entries_[inputs.at(0)].type, entries_[e].type);
+      ins.num_inputs = int(inputs.size());
+      for (std::size_t j = 0; j < inputs.size() && j < 3; ++j) ins.in[j] = operand_of(inputs[j]);
+      // Registers read for the last time here are free again; the output may take one of them
+      // when its elements have the same size (in place), never a narrower one (Cast widening).
+      std::vector<int> dying;
+      for (std::size_t j = 0; j < inputs.size(); ++j)
+        if (reg[inputs[j]] >= 0 && last_reader[inputs[j]] == k &&
+            std::find(dying.begin(), dying.end(), reg[inputs[j]]) == dying.end())
+          dying.push_back(reg[inputs[j]]);
+      bool stored = head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u);
+      if (!stored) {
+        if (dtype_size(entries_[inputs[0]].type) == dtype_size(entries_[e].type) && !dying.empty()) {
+          reg[e] = dying.back();
+          dying.pop_back();
+        } else if (!free_regs.empty()) {
+          reg[e] = free_regs.back();
+          free_regs.pop_back();
+        } else {
+          reg[e] = p->registers++;
+        }
+      }
+      free_regs.insert(free_regs.end(), dying.begin(), dying.end());
+      ins.out = operand_of(e);
+      p->code.push_back(ins);
+    }
+#if defined(_OPENMP)
+    p->threads = std::max(1, omp_get_max_threads());
+#endif
+    std::size_t scratch = std::size_t(p->threads) * std::size_t(p->registers) * std::size_t(p->register_bytes());
+    if (scratch > 0) {
+      ex_.buffers.emplace_back(shape{std::int64_t(scratch)}, dtype::uint8, cpu());
+      p->scratch = static_cast<std::byte*>(ex_.buffers.back().raw_data());  // never in the pool's free list
+    }
+    ex_.steps.push_back([p] { p->run(); });
+  }
+
+  // Outputs not written directly: a variable given out as an output, or an entry given out twice.
+  void copy_remaining_outputs() {
+    for (std::size_t k = 0; k < g_.heads.size(); ++k) {
+      std::size_t e = g_.heads[k];
+      if (head_output_[e] == int(k)) continue;
+      const void* from = entries_[e].data;
+      void* to = ex_.outputs[k].raw_data();
+      std::size_t bytes = ex_.outputs[k].nbytes();
+      ex_.steps.push_back([from, to, bytes] {
+        if (bytes) std::memcpy(to, from, bytes);
+      });
+    }
+  }
+};
+
+}  // namespace
+
+Executor::Executor(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+Executor::Executor(Executor&&) noexcept = default;
+Executor& Executor::operator=(Executor&&) noexcept = default;
+Executor::~Executor() = default;
+
+void Executor::forward() {
+  for (const auto& step : impl_->steps) step();
+}
+const std::vector<ndarray>& Executor::outputs() const { return impl_->outputs; }
+std::map<std::string, ndarray> Executor::arg_dict() const {
+  std::map<std::string, ndarray> d;
+  for (std::size_t k = 0; k < impl_->args.size(); ++k) d.emplace(impl_->arg_names[k], impl_->args[k]);
+  return d;
+}
+std::map<std::string, ndarray> Executor::aux_dict() const {
+  std::map<std::string, ndarray> d;
+  for (std::size_t k = 0; k < impl_->aux.size(); ++k) d.emplace(impl_->aux_names[k], impl_->aux[k]);
+  return d;
+}
+std::map<std::string, ndarray> Executor::output_dict() const {
+  std::map<std::string, ndarray> d;
+  for (std::size_t k = 0; k < impl_->outputs.size(); ++k) d.emplace(impl_->out_names[k], impl_->outputs[k]);
+  return d;
+}
+xsym::context Executor::context() const { return impl_->ctx; }
+execution_path Executor::path() const { return impl_->path; }
+const std::string& Executor::path_description() const { return impl_->description; }
+std::size_t Executor::intermediate_bytes() const { return impl_->intermediate_bytes; }
+
+Executor Symbol::bind(context ctx, const std::map<std::string, ndarray>& args, bind_options options) const {
+  auto ex = std::make_unique<Executor::impl>();
+  builder(*this, ctx, options, *ex).bind(args);
+  return Executor(std::move(ex));
+}
+
+Executor Symbol::simple_bind(context ctx, const std::map<std::string, shape>& shapes,
+                             const std::map<std::string, dtype>& dtypes, bind_options options) const {
+  const char* who = "xsym::Symbol::simple_bind: ";
+  // dtypes: the given ones, what they imply, then float32 for the rest (MXNet's default).
+  std::map<std::string, dtype> types = dtypes;
+  partial_type_inference t;
+  try {
+    t = infer_type_partial(types);
+  } catch (const error& e) {
+    throw error(who + std::string(e.what()));
+  }
+  auto arg_names = list_arguments(), aux_names = list_auxiliary_states();
+  for (std::size_t k = 0; k < arg_names.size(); ++k)
+    types.emplace(arg_names[k], t.arguments[k].value_or(dtype::float32));
+  for (std::size_t k = 0; k < aux_names.size(); ++k)
+    types.emplace(aux_names[k], t.auxiliary_states[k].value_or(dtype::float32));
+  try {
+    t = infer_type_partial(types);
+  } catch (const error& e) {
+    throw error(who + std::string(e.what()));
+  }
+  shape_inference s;
+  try {
+    s = infer_shape_partial(shapes);
+  } catch (const error& e) {
+    throw error(who + std::string(e.what()));
+  }
+  auto known = [](const shape& x) {
+    return x.ndim() > 0 && std::none_of(x.begin(), x.end(), [](std::int64_t d) { return d == 0; });
+  };
+  auto make = [&](const std::string& n, const shape& x, const std::optional<dtype>& d) {
+    if (!known(x))
+      throw error(who + std::string("the shape of '") + n + "' cannot be inferred (got " + x.str() +
+                  "); give it in the shapes");
+    return ndarray(x, d.value_or(dtype::float32), ctx);
+  };
+  std::map<std::string, ndarray> args;
+  for (std::size_t k = 0; k < arg_names.size(); ++k)
+    args.emplace(arg_names[k], make(arg_names[k], s.arguments[k], t.arguments[k]));
+  for (std::size_t k = 0; k < aux_names.size(); ++k)
+    options.aux_states.emplace(aux_names[k], make(aux_names[k], s.auxiliary_states[k], t.auxiliary_states[k]));
+  return bind(ctx, args, std::move(options));
+}
+
+}  // namespace xsym

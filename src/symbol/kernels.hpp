@@ -1,0 +1,74 @@
+#pragma once
+// The runtime executors' CPU kernels, one per op: what the per-op interpreter runs node by node
+// and what the blocked fused interpreter runs block by block.
+//
+// Elementwise kernels come from the operator table (kernels_elementwise.cpp): the same element
+// functions and the same loop as the static fused path, instantiated once per op and dtype.
+// Network ops (FullyConnected, Convolution, Pooling, ...) have their own kernels
+// (kernels_nn.cpp); they run in inference mode, as MXNet's forward(is_train=False).
+#include <cstddef>
+#include <functional>
+#include <span>
+
+#include "xsym/core/dtype.hpp"
+#include "xsym/core/shape.hpp"
+#include "xsym/symbol/graph_node.hpp"
+
+namespace xsym::kernels {
+
+/// A dense row-major array the executor owns: an argument, an output or an intermediate.
+struct tensor {
+  void* data = nullptr;
+  xsym::dtype type = xsym::dtype::float32;
+  xsym::shape dims;
+
+  std::size_t size() const { return dims.size(); }
+  template <class T>
+  T* as() const { return static_cast<T*>(data); }
+};
+
+// ---- elementwise ops (every op of the operator table, every element_type) -------------------
+
+/// The run-time parameters of an elementwise node, read from its attributes once, at bind.
+struct elementwise_params {
+  double scalar = 0;            // `scalar` of the scalar forms (_plus_scalar, ...)
+  double a_min = 0, a_max = 0;  // clip
+};
+
+/// Computes elements [0, n) of an elementwise op on the calling thread:
+/// out[i] = op(in[0][i], in[1][i], ...). `out` may be one of `in` (in place).
+using elementwise_fn = void (*)(const void* const* in, void* out, std::ptrdiff_t n, const elementwise_params& p);
+
+/// What the executor needs to run elementwise node `n`: its kernel for input dtype `in`
+/// (output dtype `out`: the same, or Cast's target) and its parameters.
+struct elementwise_kernel {
+  elementwise_fn fn = nullptr;
+  elementwise_params params;
+};
+
+/// True when `n` is an op of the operator table (runs through elementwise kernels).
+bool is_elementwise(const graph_node& n);
+
+/// The kernel of elementwise node `n`. Throws xsym::error naming the node when its op has no
+/// kernel for `in` (float16) or an attribute does not parse.
+elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out);
+
+/// Runs `k` over whole arrays (all of out's elements), split across OpenMP threads above
+/// exec::parallel_threshold as the static fused loop is: the per-op interpreter's loop.
+void run_parallel(const elementwise_kernel& k, std::span<const tensor> in, const tensor& out);
+
+// ---- network ops --------------------------------------------------------------------------
+
+/// Computes a node's outputs (all of them, hidden ones included) from its inputs. Inputs and
+/// outputs have the shapes and dtypes the kernel was made for; outputs never alias inputs.
+using nn_kernel = std::function<void(std::span<const tensor> inputs, std::span<const tensor> outputs)>;
+
+/// True when `n` is a network op with a CPU kernel.
+bool has_nn_kernel(const graph_node& n);
+
+/// The kernel of network-op node `n` for inputs and outputs of these shapes and dtypes (their
+/// `data` is not read). Attributes are parsed here, once. Throws xsym::error naming the node for
+/// an unsupported dtype (network ops run float32 and float64) or attribute value.
+nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs);
+
+}  // namespace xsym::kernels

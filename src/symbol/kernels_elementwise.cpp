@@ -1,0 +1,180 @@
+// The elementwise kernels of the runtime executors, generated from the operator table: for each
+// op and element type, the static fused loop's code (exec/cpu_loop.hpp over a one-node lowered
+// functor), so the per-op interpreter is held to the same loop quality as the static path.
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include "kernels.hpp"
+#include "xsym/core/error.hpp"
+#include "xsym/exec/cpu_loop.hpp"
+#include "xsym/exec/lower.hpp"
+#include "xsym/ops/table.hpp"
+#include "xsym/symbol/op_def.hpp"
+
+namespace xsym::kernels {
+
+namespace {
+
+using element_types = std::tuple<float, double, std::uint8_t, std::int8_t, std::int32_t, std::int64_t>;
+constexpr std::size_t num_codes = 7;  // MXNet's type codes 0..6; float16 (2) has no kernels
+using kernel_row = std::array<elementwise_fn, num_codes>;
+
+template <class T>
+using in = lowered::load<T>;
+
+// One op on elements [0, n): the static path's loop over the op's lowered functor.
+template <class Op, class T>
+void unary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
+  using F = lowered::apply<Op, ops::no_param, in<T>>;
+  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out), F{{}, {static_cast<const T*>(x[0])}}});
+}
+
+template <class Op, class T>
+void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
+  using F = lowered::apply<Op, ops::no_param, in<T>, in<T>>;
+  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out),
+                                                 F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}}});
+}
+
+template <class Op, class T>
+void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
+  using F = lowered::apply<Op, T, in<T>>;
+  T s = Op::template lower<T>(ops::scalar_value(p.scalar));
+  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out), F{s, {static_cast<const T*>(x[0])}}});
+}
+
+template <class T>
+void clip_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
+  using P = ops::clip::lowered_param<T>;
+  using F = lowered::apply<ops::clip, P, in<T>>;
+  P bounds = ops::clip::lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
+  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out), F{bounds, {static_cast<const T*>(x[0])}}});
+}
+
+template <class To, class From>
+void cast_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
+  using F = lowered::apply<ops::cast<To>, ops::no_param, in<From>>;
+  exec::run_range(0, n, exec::output_stage<To, F>{static_cast<To*>(out), F{{}, {static_cast<const From*>(x[0])}}});
+}
+
+// A row of kernels, one per element type, indexed by type code: make(T{}) for each T.
+template <class Make>
+kernel_row row(Make make) {
+  kernel_row r{};
+  std::apply([&](auto... t) { ((r[std::size_t(dtype_of<decltype(t)>)] = make(t)), ...); }, element_types{});
+  return r;
+}
+
+// op name (canonical) -> kernels by input type code.
+struct kernel_table {
+  std::unordered_map<std::string_view, kernel_row> ops;
+  std::array<kernel_row, num_codes> cast{};  // [to][from]
+
+  kernel_table() {
+    [&]<class... U>(type_list<U...>) {
+      ((ops[U::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &unary_kernel<U, T>; })), ...);
+    }(ops::unary_ops{});
+    [&]<class... B>(type_list<B...>) {
+      (add_binary<B>(), ...);
+    }(ops::binary_ops{});
+    ops[ops::clip::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &clip_kernel<T>; });
+    std::apply(
+        [&](auto... to) {
+          ((cast[std::size_t(dtype_of<decltype(to)>)] =
+                row([]<class From>(From) -> elementwise_fn { return &cast_kernel<decltype(to), From>; })),
+           ...);
+        },
+        element_types{});
+  }
+
+  template <class B>
+  void add_binary() {
+    using S = ops::scalar<B, false>;
+    using R = ops::scalar<B, true>;
+    ops[B::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &binary_kernel<B, T>; });
+    ops[S::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<S, T>; });
+    ops[R::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<R, T>; });
+  }
+};
+
+const kernel_table& table() {
+  static const kernel_table t;
+  return t;
+}
+
+double number_attribute(const graph_node& n, const char* key) {
+  auto it = n.attrs.find(key);
+  if (it == n.attrs.end())
+    throw error(n.op + " node '" + n.name + "': the attribute '" + key + "' is missing");
+  const char* text = it->second.c_str();
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(text, &end);
+  while (end && (*end == ' ' || *end == '\t')) ++end;
+  if (end == text || *end != '\0')
+    throw error(n.op + " node '" + n.name + "': the attribute '" + key + "' is '" + it->second +
+                "', which is not a number");
+  return v;
+}
+
+}  // namespace
+
+bool is_elementwise(const graph_node& n) { return n.def && n.def->elementwise; }
+
+elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
+  const auto& t = table();
+  elementwise_kernel k;
+  std::size_t from = std::size_t(in), to = std::size_t(out);
+  if (n.def && n.def->casts) {
+    if (from < num_codes && to < num_codes) k.fn = t.cast[to][from];
+  } else if (auto it = n.def ? t.ops.find(n.def->name) : t.ops.end(); it != t.ops.end()) {
+    if (from < num_codes && in == out) k.fn = it->second[from];
+  } else {
+    throw error(n.op + " node '" + n.name + "': not an elementwise op of the operator table");
+  }
+  if (!k.fn)
+    throw error(n.op + " node '" + n.name + "': no CPU kernel for " + std::string(dtype_name(in)) +
+                (in == out ? "" : " to " + std::string(dtype_name(out))) +
+                "; elementwise ops run float32, float64, uint8, int8, int32 and int64");
+  if (n.attrs.count("scalar")) k.params.scalar = number_attribute(n, "scalar");
+  if (n.def->name == ops::clip::names.mxnet) {
+    k.params.a_min = number_attribute(n, "a_min");
+    k.params.a_max = number_attribute(n, "a_max");
+  }
+  return k;
+}
+
+void run_parallel(const elementwise_kernel& k, std::span<const tensor> in, const tensor& out) {
+  auto n = std::ptrdiff_t(out.size());
+  const void* ptrs[3] = {};
+  for (std::size_t j = 0; j < in.size() && j < 3; ++j) ptrs[j] = in[j].data;
+#if defined(_OPENMP)
+  if (n >= exec::parallel_threshold && omp_get_max_threads() > 1) {
+#pragma omp parallel
+    {
+      std::ptrdiff_t threads = omp_get_num_threads(), t = omp_get_thread_num();
+      std::ptrdiff_t chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
+      std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
+      if (begin < end) {
+        const void* mine[3] = {};
+        for (std::size_t j = 0; j < in.size() && j < 3; ++j)
+          mine[j] = static_cast<const std::byte*>(ptrs[j]) + begin * std::ptrdiff_t(dtype_size(in[j].type));
+        k.fn(mine, static_cast<std::byte*>(out.data) + begin * std::ptrdiff_t(dtype_size(out.type)), end - begin,
+             k.params);
+      }
+    }
+    return;
+  }
+#endif
+  k.fn(ptrs, out.data, n, k.params);
+}
+
+}  // namespace xsym::kernels

@@ -1,0 +1,1163 @@
+// The network ops' CPU kernels (kernels.hpp), in inference mode, after MXNet 1.9's CPU
+// operators: FullyConnected, Convolution, Pooling, BatchNorm, Activation, LeakyReLU, the
+// softmax family, and the copies (Flatten, Reshape, BlockGrad, Dropout, Concat).
+//
+// make_nn_kernel reads a node's attributes once, with the defaults and meanings of the shape
+// rules in infer.cpp, checks them against the shapes it is given, and returns a closure over
+// the parsed parameters. Scratch memory (Convolution's im2col columns, softmax's per-position
+// maxima and sums) is allocated there, once, and reused by every call: an executor runs one
+// forward at a time.
+//
+// Convolution is im2col + a cache-blocked GEMM whose register tile accumulates MR x NR outputs
+// over a slice of K, with the innermost loop contiguous; FullyConnected is the same blocking on
+// A * B^T (both operands read along K). Work is split across OpenMP threads where there is
+// enough of it: (image, group) units of a convolution, or the tiles of one GEMM when there are
+// fewer units than threads; rows of a softmax; (batch, channel) planes of a pooling.
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include "kernels.hpp"
+#include "node_params.hpp"
+#include "xsym/core/error.hpp"
+#include "xsym/symbol/op_def.hpp"
+
+namespace xsym::kernels {
+
+namespace {
+
+using detail::dims;
+using detail::i64;
+using detail::params;
+
+// ---- errors, attributes, dtypes -------------------------------------------------------------
+
+std::string_view op_name(const graph_node& n) { return n.def ? std::string_view(n.def->name) : std::string_view(n.op); }
+
+[[noreturn]] void fail(const graph_node& n, const std::string& what) {
+  throw error(std::string(op_name(n)) + " node '" + n.name + "': " + what);
+}
+
+// A floating-point attribute ("0.001", "1e-05", "-2"); "None" counts as absent.
+double get_double(const params& p, const char* key, double fallback) {
+  auto v = p.raw(key);
+  if (!v) return fallback;
+  std::string_view s = detail::trim(*v);
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double d = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) p.bad(key, *v, "a number");
+  return d;
+}
+
+// One of `allowed`, or an error that lists them.
+std::string get_choice(const params& p, const char* key, const char* fallback,
+                       std::initializer_list<std::string_view> allowed) {
+  std::string v = p.get_string(key, fallback);
+  if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return v;
+  std::string list;
+  std::size_t i = 0;
+  for (auto a : allowed) {
+    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(a);
+    ++i;
+  }
+  p.bad(key, v, list);
+}
+
+bool runs(dtype t) { return t == dtype::float32 || t == dtype::float64; }
+
+[[noreturn]] void unsupported_dtype(const graph_node& n, dtype t) {
+  fail(n, std::string(dtype_name(t)) + " is not supported by the CPU kernel; it runs float32 and float64");
+}
+
+// The node's element type: the data's (input 0). The first `n_in` inputs and `n_out` outputs
+// must have it; others are not read, or are checked by the op.
+dtype uniform_dtype(const graph_node& n, std::span<const tensor> in, std::size_t n_in, std::span<const tensor> out,
+                    std::size_t n_out) {
+  if (in.empty() && out.empty()) fail(n, "the kernel needs at least one input or output");
+  dtype t = in.empty() ? out[0].type : in[0].type;
+  if (!runs(t)) unsupported_dtype(n, t);
+  auto check = [&](const tensor& x, const char* what, std::size_t i) {
+    if (x.type == t) return;
+    if (!runs(x.type)) unsupported_dtype(n, x.type);
+    fail(n, std::string(what) + " " + std::to_string(i) + " is " + std::string(dtype_name(x.type)) + " but input 0 is " +
+                std::string(dtype_name(t)) + "; the CPU kernel needs one dtype for all of them");
+  };
+  for (std::size_t i = 0; i < std::min(n_in, in.size()); ++i) check(in[i], "input", i);
+  for (std::size_t i = 0; i < std::min(n_out, out.size()); ++i) check(out[i], "output", i);
+  return t;
+}
+
+void expect_counts(const graph_node& n, std::span<const tensor> in, std::size_t n_in, std::span<const tensor> out,
+                   std::size_t min_out) {
+  if (in.size() != n_in)
+    fail(n, "the kernel takes " + std::to_string(n_in) + " inputs, got " + std::to_string(in.size()));
+  if (out.size() < min_out)
+    fail(n, "the kernel writes " + std::to_string(min_out) + " outputs, got " + std::to_string(out.size()));
+}
+
+void expect_size(const graph_node& n, const tensor& x, std::size_t size, const std::string& what) {
+  if (x.size() != size)
+    fail(n, what + " has shape " + x.dims.str() + " (" + std::to_string(x.size()) + " elements), expected " +
+                std::to_string(size) + " elements");
+}
+
+void expect_ndim(const graph_node& n, const tensor& output, std::size_t ndim) {
+  if (output.dims.ndim() != ndim)
+    fail(n, "output 0 has shape " + output.dims.str() + ", expected " + std::to_string(ndim) + " dimensions");
+}
+
+i64 product(const std::vector<i64>& d, std::size_t from, std::size_t to) {
+  i64 p = 1;
+  for (std::size_t i = from; i < to && i < d.size(); ++i) p *= d[i];
+  return p;
+}
+
+// An axis in [-ndim, ndim), normalized.
+std::size_t normalize_axis(const graph_node& n, const char* key, i64 axis, std::size_t ndim) {
+  i64 nd = i64(ndim);
+  if (axis >= nd || axis < -nd)
+    fail(n, "axis " + std::to_string(axis) + " (attribute '" + key + "') is out of range for " + std::to_string(ndim) +
+                "-d data");
+  return std::size_t(axis < 0 ? axis + nd : axis);
+}
+
+// ---- threads --------------------------------------------------------------------------------
+
+// Below this many elementary operations a kernel runs on one thread: waking threads costs more.
+constexpr i64 parallel_work = i64(1) << 15;
+
+int max_threads() {
+#if defined(_OPENMP)
+  return std::max(1, omp_get_max_threads());
+#else
+  return 1;
+#endif
+}
+
+// f(i, thread) for i in [0, n); on up to `threads` OpenMP threads when `parallel` (thread < threads).
+template <class F>
+void parallel_for(i64 n, bool parallel, int threads, const F& f) {
+#if defined(_OPENMP)
+  if (parallel && n > 1 && threads > 1 && !omp_in_parallel()) {
+    int t = int(std::min<i64>(threads, n));
+#pragma omp parallel for schedule(static) num_threads(t)
+    for (i64 i = 0; i < n; ++i) f(i, omp_get_thread_num());
+    return;
+  }
+#else
+  (void)parallel;
+  (void)threads;
+#endif
+  for (i64 i = 0; i < n; ++i) f(i, 0);
+}
+
+// f(begin, end) over [0, n) in contiguous chunks, one per thread when the work is large.
+template <class F>
+void parallel_chunks(i64 n, i64 cost_per_item, const F& f) {
+  int threads = max_threads();
+  if (threads <= 1 || n * cost_per_item < parallel_work) {
+    f(i64(0), n);
+    return;
+  }
+  i64 chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
+  i64 pieces = (n + chunk - 1) / chunk;
+  parallel_for(pieces, true, threads, [&](i64 k, int) { f(k * chunk, std::min(n, (k + 1) * chunk)); });
+}
+
+// ---- GEMM -----------------------------------------------------------------------------------
+// Row-major with leading dimensions; C is accumulated into (the caller sets it to the bias).
+// The register tiles are written with GCC/Clang vector types: left to itself, the compiler
+// vectorizes the K loop of the plain-loop form with gathers, three times slower.
+
+#if defined(__AVX__)
+constexpr int vector_bytes = 32;
+#else
+constexpr int vector_bytes = 16;
+#endif
+
+template <class T, int Bytes = vector_bytes>
+struct simd {
+  typedef T type __attribute__((vector_size(Bytes)));
+  static constexpr int width = Bytes / int(sizeof(T));
+  static type load(const T* p) {
+    type v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+  static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
+};
+
+// C[MR x NV vectors] += A[MR x kc] * B[kc x NV vectors], accumulated in registers.
+template <class T, int MR, int NV>
+void micro_nn(i64 kc, const T* __restrict a, i64 lda, const T* __restrict b, i64 ldb, T* __restrict c, i64 ldc) {
+  using S = simd<T>;
+  using V = typename S::type;
+  V acc[MR][NV] = {};
+  for (i64 p = 0; p < kc; ++p) {
+    V bv[NV];
+    for (int j = 0; j < NV; ++j) bv[j] = S::load(b + p * ldb + j * S::width);
+    for (int r = 0; r < MR; ++r) {
+      const T ar = a[r * lda + p];
+      for (int j = 0; j < NV; ++j) acc[r][j] += ar * bv[j];
+    }
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int j = 0; j < NV; ++j) S::store(c + r * ldc + j * S::width, S::load(c + r * ldc + j * S::width) + acc[r][j]);
+}
+
+// The ragged edge: fewer columns than a vector.
+template <class T>
+void edge_nn(i64 mr, i64 nr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T* c, i64 ldc) {
+  for (i64 r = 0; r < mr; ++r)
+    for (i64 p = 0; p < kc; ++p) {
+      const T ar = a[r * lda + p];
+      const T* bp = b + p * ldb;
+      T* cr = c + r * ldc;
+      for (i64 j = 0; j < nr; ++j) cr[j] += ar * bp[j];
+    }
+}
+
+// Rows [i, i + mr) (mr <= 6) times NV vectors of columns.
+template <class T, int NV>
+void rows_nn(i64 mr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T* c, i64 ldc) {
+  switch (mr) {
+    case 6: return micro_nn<T, 6, NV>(kc, a, lda, b, ldb, c, ldc);
+    case 5: return micro_nn<T, 5, NV>(kc, a, lda, b, ldb, c, ldc);
+    case 4: return micro_nn<T, 4, NV>(kc, a, lda, b, ldb, c, ldc);
+    case 3: return micro_nn<T, 3, NV>(kc, a, lda, b, ldb, c, ldc);
+    case 2: return micro_nn<T, 2, NV>(kc, a, lda, b, ldb, c, ldc);
+    default: return micro_nn<T, 1, NV>(kc, a, lda, b, ldb, c, ldc);
+  }
+}
+
+// Register tile: 6 rows x 2 vectors (12 accumulators), best with both SSE2 and AVX2. A tile of
+// C (64 x 256) is one unit of work; its K slices of 256 keep the B panel in L1/L2.
+constexpr i64 nn_mr = 6, nn_kc = 256, nn_mb = 64, nn_nb = 256;
+
+template <class T>
+void gemm_nn_tile(i64 m0, i64 m1, i64 n0, i64 n1, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
+  constexpr i64 w = simd<T>::width;
+  for (i64 p0 = 0; p0 < K; p0 += nn_kc) {
+    const i64 kc = std::min(nn_kc, K - p0);
+    for (i64 j = n0; j < n1;) {
+      const i64 left = n1 - j;
+      const i64 step = left >= 2 * w ? 2 * w : left >= w ? w : left;
+      for (i64 i = m0; i < m1; i += nn_mr) {
+        const i64 mr = std::min(nn_mr, m1 - i);
+        const T* a = A + i * lda + p0;
+        const T* b = B + p0 * ldb + j;
+        T* c = C + i * ldc + j;
+        if (step == 2 * w)
+          rows_nn<T, 2>(mr, kc, a, lda, b, ldb, c, ldc);
+        else if (step == w)
+          rows_nn<T, 1>(mr, kc, a, lda, b, ldb, c, ldc);
+        else
+          edge_nn(mr, step, kc, a, lda, b, ldb, c, ldc);
+      }
+      j += step;
+    }
+  }
+}
+
+// C[M x N] += A[M x K] * B[K x N], split in tiles across threads when `parallel`.
+template <class T>
+void gemm_nn(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc, bool parallel) {
+  const i64 tm = (M + nn_mb - 1) / nn_mb, tn = (N + nn_nb - 1) / nn_nb;
+  parallel = parallel && M * N * K >= parallel_work;
+  parallel_for(tm * tn, parallel, max_threads(), [&](i64 t, int) {
+    const i64 bi = t / tn, bj = t % tn;
+    gemm_nn_tile(bi * nn_mb, std::min(M, (bi + 1) * nn_mb), bj * nn_nb, std::min(N, (bj + 1) * nn_nb), K, A, lda, B,
+                 ldb, C, ldc);
+  });
+}
+
+// C[MR x NR] += A[MR x kc] * B[NR x kc]^T: MR x NR dot products along K, each a vector of
+// partial sums added up at the end. 16-byte vectors: measured faster than 32 here, with AVX2 too.
+template <class T, int MR, int NR>
+void micro_nt(i64 kc, const T* __restrict a, i64 lda, const T* __restrict b, i64 ldb, T* __restrict c, i64 ldc) {
+  using S = simd<T, 16>;
+  using V = typename S::type;
+  V acc[MR][NR] = {};
+  i64 p = 0;
+  for (; p + S::width <= kc; p += S::width) {
+    V av[MR], bv[NR];
+    for (int r = 0; r < MR; ++r) av[r] = S::load(a + r * lda + p);
+    for (int j = 0; j < NR; ++j) bv[j] = S::load(b + j * ldb + p);
+    for (int r = 0; r < MR; ++r)
+      for (int j = 0; j < NR; ++j) acc[r][j] += av[r] * bv[j];
+  }
+  for (int r = 0; r < MR; ++r)
+    for (int j = 0; j < NR; ++j) {
+      T s = 0;
+      for (int l = 0; l < S::width; ++l) s += acc[r][j][l];
+      for (i64 q = p; q < kc; ++q) s += a[r * lda + q] * b[j * ldb + q];
+      c[r * ldc + j] += s;
+    }
+}
+
+template <class T>
+void edge_nt(i64 mr, i64 nr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T* c, i64 ldc) {
+  for (i64 r = 0; r < mr; ++r)
+    for (i64 j = 0; j < nr; ++j) {
+      T s = 0;
+      for (i64 p = 0; p < kc; ++p) s += a[r * lda + p] * b[j * ldb + p];
+      c[r * ldc + j] += s;
+    }
+}
+
+// C[M x N] += A[M x K] * B[N x K]^T (FullyConnected: data times weight transposed).
+template <class T>
+void gemm_nt(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
+  constexpr int mr = 2, nr = 4;
+  constexpr i64 kc = 512, mb = 64, nb = 64;
+  const i64 tm = (M + mb - 1) / mb, tn = (N + nb - 1) / nb;
+  parallel_for(tm * tn, M * N * K >= parallel_work, max_threads(), [&](i64 t, int) {
+    const i64 bi = t / tn, bj = t % tn;
+    const i64 m0 = bi * mb, m1 = std::min(M, m0 + mb), n0 = bj * nb, n1 = std::min(N, n0 + nb);
+    for (i64 p0 = 0; p0 < K; p0 += kc) {
+      const i64 k = std::min(kc, K - p0);
+      for (i64 j = n0; j < n1; j += nr)
+        for (i64 i = m0; i < m1; i += mr) {
+          const T* a = A + i * lda + p0;
+          const T* b = B + j * ldb + p0;
+          T* c = C + i * ldc + j;
+          if (i + mr <= m1 && j + nr <= n1)
+            micro_nt<T, mr, nr>(k, a, lda, b, ldb, c, ldc);
+          else if (j + nr <= n1)
+            micro_nt<T, 1, nr>(k, a, lda, b, ldb, c, ldc);  // one row left (mr == 2)
+          else
+            edge_nt(std::min<i64>(mr, m1 - i), n1 - j, k, a, lda, b, ldb, c, ldc);
+        }
+    }
+  });
+}
+
+// ---- spatial layouts (Convolution, Pooling) -------------------------------------------------
+
+// Where N, C and the spatial axes of an NC(D)HW or N(D)HWC array sit; spatial axes are placed in
+// slots 3 - k .. 2 of a 3-d (D, H, W) geometry, the missing outer ones of size 1.
+struct layout_axes {
+  std::size_t channel = 1;
+  std::size_t k = 0;                    // number of spatial axes
+  std::array<std::size_t, 3> spatial{};  // their positions, outermost first
+};
+
+// The same rule as infer.cpp's: the default NCW / NCHW / NCDHW, or any layout with N first, C
+// first or last after N, and the spatial letters in D, H, W order.
+layout_axes read_layout(const graph_node& n, const params& p, std::size_t ndim) {
+  static const char* defaults[] = {"NCW", "NCHW", "NCDHW"};
+  if (ndim < 3 || ndim > 5) fail(n, "expected data with 3, 4 or 5 dimensions, got " + std::to_string(ndim));
+  std::string layout = p.get_string("layout", defaults[ndim - 3]);
+  const std::string canonical = ndim == 3 ? "W" : ndim == 4 ? "HW" : "DHW";
+  layout_axes L;
+  L.k = ndim - 2;
+  std::string order;
+  bool ok = layout.size() == ndim && layout[0] == 'N';
+  for (std::size_t i = 1; ok && i < layout.size(); ++i) {
+    if (layout[i] == 'C')
+      L.channel = i;
+    else if (canonical.find(layout[i]) != std::string::npos && order.find(layout[i]) == std::string::npos)
+      L.spatial[order.size()] = i, order += layout[i];
+    else
+      ok = false;
+  }
+  if (!ok || order != canonical || (L.channel != 1 && L.channel != ndim - 1))
+    p.bad("layout", layout, "a layout such as " + std::string(defaults[ndim - 3]) + " for " + std::to_string(ndim) +
+                                "-d data");
+  return L;
+}
+
+// A tuple attribute of `count` entries (>= 1, or >= 0 with allow_zero), `fallback` repeated when
+// absent or empty (infer.cpp's spatial_param).
+dims spatial_param(const params& p, const char* key, std::size_t count, i64 fallback, bool allow_zero) {
+  auto t = p.opt_tuple(key);
+  if (!t || t->empty()) return dims(count, fallback);
+  if (t->size() != count) p.bad(key, *p.raw(key), std::to_string(count) + " entries, as many as the kernel has");
+  for (i64 v : *t)
+    if (v < (allow_zero ? 0 : 1)) p.bad(key, *p.raw(key), allow_zero ? "non-negative entries" : "positive entries");
+  return *t;
+}
+
+std::vector<i64> row_major_strides(const std::vector<i64>& d) {
+  std::vector<i64> s(d.size(), 1);
+  for (std::size_t i = d.size(); i-- > 1;) s[i - 1] = s[i] * d[i];
+  return s;
+}
+
+// A spatial geometry in 3 slots (D, H, W): the unused outer slots have size 1, kernel 1.
+struct geometry3 {
+  std::array<i64, 3> in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1}, pad{0, 0, 0}, dilate{1, 1, 1};
+  std::array<i64, 3> in_step{0, 0, 0}, out_step{0, 0, 0};  // element strides in the arrays
+  i64 in_n = 0, in_c = 0, out_n = 0, out_c = 0;
+  i64 out_positions() const { return out[0] * out[1] * out[2]; }
+};
+
+geometry3 make_geometry(const layout_axes& L, const tensor& data, const tensor& output) {
+  geometry3 g;
+  const auto& id = data.dims.dims();
+  const auto& od = output.dims.dims();
+  auto is = row_major_strides(id), os = row_major_strides(od);
+  g.in_n = is[0];
+  g.out_n = os[0];
+  g.in_c = is[L.channel];
+  g.out_c = os[L.channel];
+  for (std::size_t s = 0; s < L.k; ++s) {
+    std::size_t slot = 3 - L.k + s;
+    g.in[slot] = id[L.spatial[s]];
+    g.out[slot] = od[L.spatial[s]];
+    g.in_step[slot] = is[L.spatial[s]];
+    g.out_step[slot] = os[L.spatial[s]];
+  }
+  return g;
+}
+
+// ---- Convolution ----------------------------------------------------------------------------
+
+template <class T>
+struct conv_plan {
+  geometry3 g;
+  i64 batch = 0, channels = 0, filters = 0, groups = 1;
+  i64 cg = 0, fg = 0;  // channels and filters per group
+  i64 rows = 0;        // cg * kernel volume: rows of the im2col matrix, columns of a weight row
+  i64 positions = 0;   // output positions per image
+  bool channel_last = false, bias = true, direct = false;  // direct: 1x1, stride 1, no pad: no im2col
+  // Row r of the im2col matrix, in the weight's memory order: its input channel (times the
+  // channel stride) and kernel offsets per slot.
+  std::vector<i64> row_channel;
+  std::vector<std::array<i64, 3>> row_offset;
+  bool per_unit_threads = false;  // threads take whole (image, group) units; otherwise they share each GEMM
+  int threads = 1;
+};
+
+// Columns of image `img` (the group's first channel) for rows [r0, r1): col[r][o] is the input
+// element that kernel tap r sees at output position o, or 0 in the padding.
+template <class T>
+void im2col(const conv_plan<T>& P, const T* img, T* col, i64 r0, i64 r1) {
+  const geometry3& g = P.g;
+  const i64 O = P.positions;
+  for (i64 r = r0; r < r1; ++r) {
+    const T* src = img + P.row_channel[size_t(r)];
+    T* dst = col + r * O;
+    const auto& off = P.row_offset[size_t(r)];
+    for (i64 od = 0; od < g.out[0]; ++od) {
+      const i64 id = od * g.stride[0] - g.pad[0] + off[0];
+      if (id < 0 || id >= g.in[0]) {
+        std::fill(dst, dst + g.out[1] * g.out[2], T(0));
+        dst += g.out[1] * g.out[2];
+        continue;
+      }
+      for (i64 oh = 0; oh < g.out[1]; ++oh, dst += g.out[2]) {
+        const i64 ih = oh * g.stride[1] - g.pad[1] + off[1];
+        if (ih < 0 || ih >= g.in[1]) {
+          std::fill(dst, dst + g.out[2], T(0));
+          continue;
+        }
+        const T* line = src + id * g.in_step[0] + ih * g.in_step[1];
+        // Output columns [lo, hi) read inside the row: iw = ow * stride + iw0 in [0, W).
+        const i64 s = g.stride[2], iw0 = off[2] - g.pad[2], W = g.in[2], OW = g.out[2];
+        i64 hi = W - 1 - iw0 >= 0 ? std::min(OW, (W - 1 - iw0) / s + 1) : 0;
+        i64 lo = iw0 >= 0 ? 0 : std::min(hi, (-iw0 + s - 1) / s);
+        std::fill(dst, dst + lo, T(0));
+        const i64 step = g.in_step[2];
+        if (s == 1 && step == 1) {
+          std::memcpy(dst + lo, line + lo + iw0, std::size_t(hi - lo) * sizeof(T));
+        } else {
+          for (i64 ow = lo; ow < hi; ++ow) dst[ow] = line[(ow * s + iw0) * step];
+        }
+        std::fill(dst + hi, dst + OW, T(0));
+      }
+    }
+  }
+}
+
+template <class T>
+nn_kernel make_convolution(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  auto kernel = p.opt_tuple("kernel");
+  if (!kernel) p.missing("kernel", "a tuple such as (3, 3)");
+  const std::size_t k = kernel->size();
+  if (k < 1 || k > 3) p.bad("kernel", *p.raw("kernel"), "1, 2 or 3 entries");
+  for (i64 v : *kernel)
+    if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+  const i64 num_filter = p.required_int("num_filter");
+  if (num_filter < 1) p.bad("num_filter", *p.raw("num_filter"), "a positive integer");
+  const i64 num_group = p.int_at_least("num_group", 1, 1);
+  const bool no_bias = p.get_bool("no_bias", false);
+  const dims stride = spatial_param(p, "stride", k, 1, false);
+  const dims dilate = spatial_param(p, "dilate", k, 1, false);
+  const dims pad = spatial_param(p, "pad", k, 0, true);
+  expect_counts(n, in, no_bias ? 2 : 3, out, 1);
+  const tensor& data = in[0];
+  if (data.dims.ndim() != k + 2)
+    fail(n, "data has shape " + data.dims.str() + ", expected " + std::to_string(k + 2) + " dimensions for a " +
+                std::to_string(k) + "-d kernel");
+  const layout_axes L = read_layout(n, p, k + 2);
+
+  expect_ndim(n, out[0], k + 2);
+  auto P = std::make_shared<conv_plan<T>>();
+  P->g = make_geometry(L, data, out[0]);
+  geometry3& g = P->g;
+  P->channel_last = L.channel != 1;
+  P->batch = data.dims[0];
+  P->channels = data.dims[L.channel];
+  P->filters = num_filter;
+  P->groups = num_group;
+  P->bias = !no_bias;
+  if (P->channels % num_group != 0 || num_filter % num_group != 0)
+    fail(n, "num_group " + std::to_string(num_group) + " must divide the input channels (" +
+                std::to_string(P->channels) + ") and num_filter (" + std::to_string(num_filter) + ")");
+  P->cg = P->channels / num_group;
+  P->fg = num_filter / num_group;
+  for (std::size_t s = 0; s < k; ++s) {
+    std::size_t slot = 3 - k + s;
+    g.kernel[slot] = (*kernel)[s];
+    g.stride[slot] = stride[s];
+    g.pad[slot] = pad[s];
+    g.dilate[slot] = dilate[s];
+  }
+  // The output shape the attributes give; the executor's must be the same.
+  std::vector<i64> expected(k + 2);
+  expected[0] = P->batch;
+  expected[L.channel] = num_filter;
+  for (std::size_t s = 0; s < k; ++s) {
+    std::size_t slot = 3 - k + s;
+    i64 span = g.dilate[slot] * (g.kernel[slot] - 1) + 1;
+    if (span > g.in[slot] + 2 * g.pad[slot]) fail(n, "the dilated kernel exceeds the padded input " + data.dims.str());
+    expected[L.spatial[s]] = (g.in[slot] + 2 * g.pad[slot] - span) / g.stride[slot] + 1;
+  }
+  if (out[0].dims.dims() != expected)
+    fail(n, "output 0 has shape " + out[0].dims.str() + ", expected " + shape(expected).str());
+  const i64 volume = g.kernel[0] * g.kernel[1] * g.kernel[2];
+  P->rows = P->cg * volume;
+  P->positions = g.out_positions();
+  expect_size(n, in[1], std::size_t(num_filter * P->rows), "weight (input 1)");
+  if (!no_bias) expect_size(n, in[2], std::size_t(num_filter), "bias (input 2)");
+
+  // The weight of one filter is (cg, kernel...) in the data's layout: C first, or C last.
+  P->row_channel.resize(std::size_t(P->rows));
+  P->row_offset.resize(std::size_t(P->rows));
+  for (i64 r = 0; r < P->rows; ++r) {
+    i64 c, tap;
+    if (P->channel_last)
+      c = r % P->cg, tap = r / P->cg;
+    else
+      c = r / volume, tap = r % volume;
+    std::array<i64, 3> t{tap / (g.kernel[1] * g.kernel[2]), tap / g.kernel[2] % g.kernel[1], tap % g.kernel[2]};
+    P->row_channel[std::size_t(r)] = c * g.in_c;
+    P->row_offset[std::size_t(r)] = {t[0] * g.dilate[0], t[1] * g.dilate[1], t[2] * g.dilate[2]};
+  }
+  P->direct = !P->channel_last && volume == 1 && g.stride == std::array<i64, 3>{1, 1, 1} &&
+              g.pad == std::array<i64, 3>{0, 0, 0};
+  const i64 work = P->batch * num_filter * P->rows * P->positions;
+  P->threads = max_threads();
+  P->per_unit_threads = P->threads > 1 && P->batch * num_group >= P->threads && work >= parallel_work;
+  const std::size_t slots = std::size_t(P->per_unit_threads ? P->threads : 1);
+  const std::size_t col_size = P->direct ? 0 : std::size_t(P->rows * P->positions);
+  const std::size_t tmp_size = P->channel_last ? std::size_t(P->fg * P->positions) : 0;
+  auto scratch = std::make_shared<std::vector<T>>(slots * (col_size + tmp_size));
+
+  return [P, scratch, col_size, tmp_size](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    const conv_plan<T>& c = *P;
+    const T* x = inputs[0].as<T>();
+    const T* w = inputs[1].as<T>();
+    const T* b = c.bias ? inputs[2].as<T>() : nullptr;
+    T* y = outputs[0].as<T>();
+    const i64 O = c.positions;
+    const bool inner_parallel = !c.per_unit_threads;
+    // One image's group: im2col, then the group's filters times the columns.
+    auto unit = [&](i64 u, int slot) {
+      const i64 n = u / c.groups, gr = u % c.groups;
+      T* col = scratch->data() + std::size_t(slot) * (col_size + tmp_size);
+      T* tmp = col + col_size;
+      const T* img = x + n * c.g.in_n + gr * c.cg * c.g.in_c;
+      const T* B = img;
+      if (!c.direct) {
+        parallel_for(c.rows, inner_parallel && c.rows * O >= parallel_work, c.threads,
+                     [&](i64 r, int) { im2col(c, img, col, r, r + 1); });
+        B = col;
+      }
+      // C: the group's filters x positions, straight into the output when C comes first.
+      T* C = c.channel_last ? tmp : y + n * c.g.out_n + gr * c.fg * c.g.out_c;
+      for (i64 f = 0; f < c.fg; ++f) std::fill(C + f * O, C + (f + 1) * O, b ? b[gr * c.fg + f] : T(0));
+      gemm_nn(c.fg, O, c.rows, w + gr * c.fg * c.rows, c.rows, B, O, C, O, inner_parallel);
+      if (c.channel_last) {
+        T* dst = y + n * c.g.out_n + gr * c.fg;
+        for (i64 o = 0; o < O; ++o)
+          for (i64 f = 0; f < c.fg; ++f) dst[o * c.filters + f] = tmp[f * O + o];
+      }
+    };
+    parallel_for(c.batch * c.groups, c.per_unit_threads, c.threads, unit);
+  };
+}
+
+// ---- FullyConnected -------------------------------------------------------------------------
+
+template <class T>
+nn_kernel make_fully_connected(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const i64 num_hidden = p.required_int("num_hidden");
+  if (num_hidden < 1) p.bad("num_hidden", *p.raw("num_hidden"), "a positive integer");
+  const bool no_bias = p.get_bool("no_bias", false);
+  const bool flatten = p.get_bool("flatten", true);
+  expect_counts(n, in, no_bias ? 2 : 3, out, 1);
+  const auto& d = in[0].dims.dims();
+  if (d.empty()) fail(n, "data needs at least one dimension, got []");
+  const i64 K = flatten ? product(d, 1, d.size()) : d.back();
+  const i64 M = K == 0 ? (flatten ? d[0] : product(d, 0, d.size() - 1)) : i64(in[0].size()) / K;
+  const i64 N = num_hidden;
+  expect_size(n, in[1], std::size_t(N * K), "weight (input 1)");
+  if (!no_bias) expect_size(n, in[2], std::size_t(N), "bias (input 2)");
+  expect_size(n, out[0], std::size_t(M * N), "output 0");
+  return [M, N, K, no_bias](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    const T* b = no_bias ? nullptr : inputs[2].as<T>();
+    T* y = outputs[0].as<T>();
+    for (i64 i = 0; i < M; ++i)
+      for (i64 j = 0; j < N; ++j) y[i * N + j] = b ? b[j] : T(0);
+    gemm_nt(M, N, K, inputs[0].as<T>(), K, inputs[1].as<T>(), K, y, N);
+  };
+}
+
+// ---- Pooling --------------------------------------------------------------------------------
+
+enum class pool_kind { max, avg, sum, lp };
+
+template <class T>
+nn_kernel make_pooling(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const bool global = p.get_bool("global_pool", false);
+  const std::string convention = get_choice(p, "pooling_convention", "valid", {"valid", "full", "same"});
+  const std::string type = get_choice(p, "pool_type", "max", {"max", "avg", "sum", "lp"});
+  const bool count_include_pad = p.get_bool("count_include_pad", true);
+  const pool_kind kind = type == "max" ? pool_kind::max : type == "avg" ? pool_kind::avg
+                         : type == "sum" ? pool_kind::sum : pool_kind::lp;
+  int p_value = 1;
+  if (kind == pool_kind::lp) {
+    auto v = p.opt_int("p_value");
+    if (!v) p.missing("p_value", "1, 2 or 3, for lp pooling");
+    if (*v < 1 || *v > 3) p.bad("p_value", *p.raw("p_value"), "1, 2 or 3");
+    p_value = int(*v);
+  }
+  expect_counts(n, in, 1, out, 1);
+  const tensor& data = in[0];
+  const std::size_t ndim = data.dims.ndim();
+  if (ndim < 3 || ndim > 5) fail(n, "data has shape " + data.dims.str() + ", expected 3, 4 or 5 dimensions");
+  const std::size_t k = ndim - 2;
+  const layout_axes L = read_layout(n, p, ndim);
+  expect_ndim(n, out[0], ndim);
+  geometry3 g = make_geometry(L, data, out[0]);
+  std::vector<i64> expected = data.dims.dims();
+  if (global) {
+    for (std::size_t s = 0; s < 3; ++s) g.kernel[s] = g.in[s];  // stride 1, no padding
+    for (std::size_t s = 0; s < k; ++s) expected[L.spatial[s]] = 1;
+  } else {
+    auto kernel = p.opt_tuple("kernel");
+    if (!kernel) p.missing("kernel", "a tuple such as (2, 2)");
+    if (kernel->size() != k) p.bad("kernel", *p.raw("kernel"), std::to_string(k) + " entries for " + data.dims.str());
+    for (i64 v : *kernel)
+      if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+    const dims stride = spatial_param(p, "stride", k, 1, false);
+    const dims pad = spatial_param(p, "pad", k, 0, true);
+    for (std::size_t s = 0; s < k; ++s) {
+      std::size_t slot = 3 - k + s;
+      g.kernel[slot] = (*kernel)[s];
+      g.stride[slot] = stride[s];
+      g.pad[slot] = pad[s];
+      const i64 d = g.in[slot];
+      i64& o = expected[L.spatial[s]];
+      if (convention == "same") {
+        o = (d + stride[s] - 1) / stride[s];
+      } else {
+        const i64 span = d + 2 * pad[s] - (*kernel)[s];
+        if (span < 0) fail(n, "the kernel exceeds the padded input " + data.dims.str());
+        o = 1 + (convention == "valid" ? span / stride[s] : (span + stride[s] - 1) / stride[s]);
+      }
+    }
+  }
+  if (out[0].dims.dims() != expected)
+    fail(n, "output 0 has shape " + out[0].dims.str() + ", expected " + shape(expected).str());
+  const i64 batch = data.dims[0], channels = data.dims[L.channel];
+  const bool workspace = out.size() > 1;  // MKLDNN's max-pooling workspace: written as zeros
+
+  return [g, batch, channels, kind, count_include_pad, p_value, workspace](std::span<const tensor> inputs,
+                                                                         std::span<const tensor> outputs) {
+    const T* x = inputs[0].as<T>();
+    T* y = outputs[0].as<T>();
+    const i64 planes = batch * channels;
+    const i64 cost = g.out_positions() * g.kernel[0] * g.kernel[1] * g.kernel[2];
+    parallel_for(planes, planes * cost >= parallel_work, max_threads(), [&](i64 plane, int) {
+      const i64 nn = plane / channels, c = plane % channels;
+      const T* src = x + nn * g.in_n + c * g.in_c;
+      T* dst = y + nn * g.out_n + c * g.out_c;
+      for (i64 od = 0; od < g.out[0]; ++od)
+        for (i64 oh = 0; oh < g.out[1]; ++oh)
+          for (i64 ow = 0; ow < g.out[2]; ++ow) {
+            // The window, clipped to the input; for avg with padding counted, to the padded input.
+            std::array<i64, 3> start{od * g.stride[0] - g.pad[0], oh * g.stride[1] - g.pad[1],
+                                     ow * g.stride[2] - g.pad[2]};
+            std::array<i64, 3> lo, hi;
+            i64 padded_count = 1, count = 1;
+            for (int s = 0; s < 3; ++s) {
+              const i64 end = start[s] + g.kernel[s];
+              padded_count *= std::max<i64>(std::min(end, g.in[s] + g.pad[s]) - start[s], 0);
+              lo[s] = std::max<i64>(start[s], 0);
+              hi[s] = std::min(end, g.in[s]);
+              count *= std::max<i64>(hi[s] - lo[s], 0);
+            }
+            T result;
+            if (kind == pool_kind::max) {
+              T m = std::numeric_limits<T>::lowest();
+              for (i64 d = lo[0]; d < hi[0]; ++d)
+                for (i64 h = lo[1]; h < hi[1]; ++h) {
+                  const T* line = src + d * g.in_step[0] + h * g.in_step[1];
+                  for (i64 w = lo[2]; w < hi[2]; ++w) {
+                    const T v = line[w * g.in_step[2]];
+                    m = v > m ? v : m;
+                  }
+                }
+              result = m;
+            } else {
+              T sum = 0;
+              for (i64 d = lo[0]; d < hi[0]; ++d)
+                for (i64 h = lo[1]; h < hi[1]; ++h) {
+                  const T* line = src + d * g.in_step[0] + h * g.in_step[1];
+                  for (i64 w = lo[2]; w < hi[2]; ++w) {
+                    const T v = line[w * g.in_step[2]];
+                    sum += kind != pool_kind::lp || p_value == 1 ? v : p_value == 2 ? v * v : v * v * v;
+                  }
+                }
+              if (kind == pool_kind::avg) {
+                const i64 size = count_include_pad ? padded_count : count;
+                result = size > 0 ? sum / T(size) : std::numeric_limits<T>::quiet_NaN();
+              } else if (kind == pool_kind::lp) {
+                result = p_value == 1 ? sum : p_value == 2 ? std::sqrt(sum) : std::cbrt(sum);
+              } else {
+                result = sum;
+              }
+            }
+            dst[od * g.out_step[0] + oh * g.out_step[1] + ow * g.out_step[2]] = result;
+          }
+    });
+    if (workspace && outputs[1].data) std::memset(outputs[1].data, 0, outputs[1].size() * dtype_size(outputs[1].type));
+  };
+}
+
+// ---- elementwise activations ----------------------------------------------------------------
+
+template <class T, class F>
+void map_elements(const T* x, T* y, i64 n, F f) {
+  parallel_chunks(n, 16, [&](i64 b, i64 e) {
+    for (i64 i = b; i < e; ++i) y[i] = f(x[i]);
+  });
+}
+
+template <class T>
+T softrelu(T a) {
+  return a > T(20) ? a : std::log1p(std::exp(a));  // MXNet: log(1 + exp(a)) is a above 20
+}
+
+template <class T>
+nn_kernel make_activation(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  auto raw = p.raw("act_type");
+  if (!raw) p.missing("act_type", "relu, sigmoid, tanh, softrelu or softsign");
+  const std::string act = get_choice(p, "act_type", "", {"relu", "sigmoid", "tanh", "softrelu", "softsign",
+                                                         "log_sigmoid", "mish"});
+  expect_counts(n, in, 1, out, 1);
+  expect_size(n, out[0], in[0].size(), "output 0");
+  using fn = T (*)(T);
+  fn f = act == "relu"       ? fn([](T a) { return a > T(0) ? a : T(0); })
+         : act == "sigmoid"  ? fn([](T a) { return T(1) / (T(1) + std::exp(-a)); })
+         : act == "tanh"     ? fn([](T a) { return std::tanh(a); })
+         : act == "softrelu" ? fn([](T a) { return softrelu(a); })
+         : act == "softsign" ? fn([](T a) { return a / (T(1) + std::abs(a)); })
+         : act == "log_sigmoid" ? fn([](T a) { return std::log(T(1) / (T(1) + std::exp(-a))); })
+                                : fn([](T a) { return a * std::tanh(softrelu(a)); });  // mish
+  const i64 size = i64(in[0].size());
+  if (act == "relu")  // the one a compiler vectorizes: keep it inlined
+    return [size](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+      map_elements(inputs[0].as<T>(), outputs[0].as<T>(), size, [](T a) { return a > T(0) ? a : T(0); });
+    };
+  return [size, f](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    map_elements(inputs[0].as<T>(), outputs[0].as<T>(), size, f);
+  };
+}
+
+template <class T>
+nn_kernel make_leaky_relu(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const std::string act =
+      get_choice(p, "act_type", "leaky", {"leaky", "prelu", "elu", "selu", "gelu", "gelu_erf", "gelu_tanh", "rrelu"});
+  const T slope = T(get_double(p, "slope", 0.25));
+  const double lower = get_double(p, "lower_bound", 0.125), upper = get_double(p, "upper_bound", 0.334);
+  const bool prelu = act == "prelu";
+  expect_counts(n, in, prelu ? 2 : 1, out, 1);
+  const i64 size = i64(in[0].size());
+  expect_size(n, out[0], std::size_t(size), "output 0");
+  // rrelu's optional mask output (the random slopes in training) gets the slope used.
+  const bool mask = act == "rrelu" && out.size() > 1;
+  if (mask) expect_size(n, out[1], std::size_t(size), "output 1 (mask)");
+
+  if (prelu) {
+    // gamma runs along axis 1 (MXNet's expand_shape), or is one value for all.
+    const auto& d = in[0].dims.dims();
+    const i64 gsize = i64(in[1].size());
+    const std::size_t axis = d.size() >= 2 ? 1 : 0;
+    const i64 channels = d.empty() ? 1 : d[axis];
+    if (gsize != 1 && gsize != channels)
+      fail(n, "gamma (input 1) has shape " + in[1].dims.str() + ", expected (" + std::to_string(channels) +
+                  ",) or (1,) for data " + in[0].dims.str());
+    const i64 inner = product(d, axis + 1, d.size());
+    const i64 outer = d.empty() ? 1 : product(d, 0, axis);
+    return [outer, channels, inner, gsize](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+      const T* x = inputs[0].as<T>();
+      const T* gamma = inputs[1].as<T>();
+      T* y = outputs[0].as<T>();
+      parallel_for(outer * channels, outer * channels * inner >= parallel_work, max_threads(), [&](i64 oc, int) {
+        const T a = gamma[gsize == 1 ? 0 : oc % channels];
+        const T* xs = x + oc * inner;
+        T* ys = y + oc * inner;
+        for (i64 i = 0; i < inner; ++i) ys[i] = xs[i] > T(0) ? xs[i] : xs[i] * a;
+      });
+    };
+  }
+  constexpr double selu_alpha = 1.6732632423543772848170429916717;
+  constexpr double selu_lambda = 1.0507009873554804934193349852946;
+  const T rslope = T((lower + upper) / 2);
+  return [act, slope, rslope, size, mask](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    const T* x = inputs[0].as<T>();
+    T* y = outputs[0].as<T>();
+    if (act == "leaky") {
+      map_elements(x, y, size, [slope](T a) { return a > T(0) ? a : a * slope; });
+    } else if (act == "rrelu") {
+      map_elements(x, y, size, [rslope](T a) { return a > T(0) ? a : a * rslope; });
+      if (mask) std::fill(outputs[1].as<T>(), outputs[1].as<T>() + size, rslope);
+    } else if (act == "elu") {
+      map_elements(x, y, size, [slope](T a) { return a > T(0) ? a : slope * std::expm1(a); });
+    } else if (act == "selu") {
+      map_elements(x, y, size, [](T a) { return T(selu_lambda) * (a > T(0) ? a : T(selu_alpha) * std::expm1(a)); });
+    } else if (act == "gelu_tanh") {
+      map_elements(x, y, size, [](T a) {
+        return T(0.5) * a * (T(1) + std::tanh(T(0.7978845608028654) * (a + T(0.044715) * a * a * a)));
+      });
+    } else {  // gelu, gelu_erf
+      map_elements(x, y, size, [](T a) { return T(0.5) * a * (T(1) + std::erf(a / T(1.4142135623730951))); });
+    }
+  };
+}
+
+// ---- BatchNorm ------------------------------------------------------------------------------
+
+template <class T>
+nn_kernel make_batch_norm(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const double eps = get_double(p, "eps", 1e-3);
+  const bool fix_gamma = p.get_bool("fix_gamma", true);
+  p.get_bool("use_global_stats", false);  // inference always uses the moving statistics
+  const i64 axis_attr = p.get_int("axis", 1);
+  expect_counts(n, in, 5, out, 1);
+  const auto& d = in[0].dims.dims();
+  const std::size_t axis = normalize_axis(n, "axis", axis_attr, d.size());
+  const i64 channels = d[axis];
+  for (std::size_t i = 1; i < 5; ++i) {
+    static const char* names[] = {"data", "gamma", "beta", "moving_mean", "moving_var"};
+    expect_size(n, in[i], std::size_t(channels), std::string(names[i]) + " (input " + std::to_string(i) + ")");
+  }
+  expect_size(n, out[0], in[0].size(), "output 0");
+  for (std::size_t i = 1; i < out.size() && i < 3; ++i)
+    expect_size(n, out[i], std::size_t(channels), "output " + std::to_string(i));
+  const i64 outer = product(d, 0, axis), inner = product(d, axis + 1, d.size());
+  const std::size_t stats = std::min<std::size_t>(out.size(), 3);
+  auto coef = std::make_shared<std::vector<T>>(std::size_t(2 * channels));  // scale, shift per channel
+
+  return [eps, fix_gamma, outer, channels, inner, stats, coef](std::span<const tensor> inputs,
+                                                                std::span<const tensor> outputs) {
+    const T* gamma = inputs[1].as<T>();
+    const T* beta = inputs[2].as<T>();
+    const T* mean = inputs[3].as<T>();
+    const T* var = inputs[4].as<T>();
+    T* scale = coef->data();
+    T* shift = scale + channels;
+    for (i64 c = 0; c < channels; ++c) {
+      const T invstd = T(1) / std::sqrt(var[c] + T(eps));
+      scale[c] = (fix_gamma ? T(1) : gamma[c]) * invstd;
+      shift[c] = beta[c] - mean[c] * scale[c];
+    }
+    const T* x = inputs[0].as<T>();
+    T* y = outputs[0].as<T>();
+    parallel_for(outer * channels, outer * channels * inner >= parallel_work, max_threads(), [&](i64 oc, int) {
+      const i64 c = oc % channels;
+      const T a = scale[c], b = shift[c];
+      const T* xs = x + oc * inner;
+      T* ys = y + oc * inner;
+      for (i64 i = 0; i < inner; ++i) ys[i] = xs[i] * a + b;
+    });
+    if (stats > 1) std::copy(mean, mean + channels, outputs[1].as<T>());
+    if (stats > 2) std::copy(var, var + channels, outputs[2].as<T>());
+  };
+}
+
+// ---- softmax family -------------------------------------------------------------------------
+
+// Softmax along the middle axis of an (outer, len, inner) view, of exp((x - max) / temperature).
+// In, Out: the input and output element types (softmax's "dtype" may widen or narrow); sums and
+// maxima are kept in the wider of the two.
+struct softmax_view {
+  i64 outer = 1, len = 1, inner = 1;
+};
+
+template <class In, class Out>
+nn_kernel softmax_kernel(softmax_view v, double temperature) {
+  using A = std::conditional_t<std::is_same_v<In, double> || std::is_same_v<Out, double>, double, float>;
+  constexpr i64 chunk = 256;  // inner positions a work item handles
+  const int threads = max_threads();
+  auto scratch = std::make_shared<std::vector<A>>(v.inner > 1 ? std::size_t(threads) * 2 * chunk : 0);
+  return [v, temperature, threads, scratch](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    const In* x = inputs[0].as<In>();
+    Out* y = outputs[0].as<Out>();
+    const A t = A(temperature);
+    const bool scaled = temperature != 1.0;
+    const i64 row = v.len * v.inner;
+    if (v.len == 0) return;
+    if (v.inner == 1) {
+      parallel_for(v.outer, v.outer * v.len * 8 >= parallel_work, threads, [&](i64 o, int) {
+        const In* xs = x + o * row;
+        Out* ys = y + o * row;
+        A m = A(xs[0]);
+        for (i64 l = 1; l < v.len; ++l) m = std::max(m, A(xs[l]));
+        A sum = 0;
+        for (i64 l = 0; l < v.len; ++l) {
+          const A e = std::exp(scaled ? (A(xs[l]) - m) / t : A(xs[l]) - m);
+          ys[l] = Out(e);
+          sum += e;
+        }
+        for (i64 l = 0; l < v.len; ++l) ys[l] = Out(A(ys[l]) / sum);
+      });
+      return;
+    }
+    const i64 pieces = (v.inner + chunk - 1) / chunk;
+    parallel_for(v.outer * pieces, v.outer * row * 8 >= parallel_work, threads, [&](i64 item, int thread) {
+      const i64 o = item / pieces, i0 = item % pieces * chunk, i1 = std::min(v.inner, i0 + chunk), w = i1 - i0;
+      A* m = scratch->data() + std::size_t(thread) * 2 * chunk;
+      A* sum = m + chunk;
+      const In* xs = x + o * row + i0;
+      Out* ys = y + o * row + i0;
+      for (i64 i = 0; i < w; ++i) m[i] = A(xs[i]), sum[i] = 0;
+      for (i64 l = 1; l < v.len; ++l)
+        for (i64 i = 0; i < w; ++i) m[i] = std::max(m[i], A(xs[l * v.inner + i]));
+      for (i64 l = 0; l < v.len; ++l)
+        for (i64 i = 0; i < w; ++i) {
+          const A d = A(xs[l * v.inner + i]) - m[i];
+          const A e = std::exp(scaled ? d / t : d);
+          ys[l * v.inner + i] = Out(e);
+          sum[i] += e;
+        }
+      for (i64 l = 0; l < v.len; ++l)
+        for (i64 i = 0; i < w; ++i) ys[l * v.inner + i] = Out(A(ys[l * v.inner + i]) / sum[i]);
+    });
+  };
+}
+
+softmax_view view_around(const std::vector<i64>& d, std::size_t axis) {
+  return {product(d, 0, axis), d[axis], product(d, axis + 1, d.size())};
+}
+
+// softmax: along `axis` (default -1), with `temperature` (default 1); output dtype "dtype".
+nn_kernel make_softmax(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const i64 axis_attr = p.get_int("axis", -1);
+  const double temperature = get_double(p, "temperature", 1.0);
+  if (p.get_bool("use_length", false)) p.bad("use_length", *p.raw("use_length"), "False (no length input)");
+  expect_counts(n, in, 1, out, 1);
+  const auto& d = in[0].dims.dims();
+  if (d.empty()) fail(n, "data needs at least one dimension, got []");
+  const std::size_t axis = normalize_axis(n, "axis", axis_attr, d.size());
+  expect_size(n, out[0], in[0].size(), "output 0");
+  const dtype ti = in[0].type, to = out[0].type;
+  if (!runs(ti)) unsupported_dtype(n, ti);
+  if (!runs(to)) unsupported_dtype(n, to);
+  const softmax_view v = view_around(d, axis);
+  if (ti == dtype::float32)
+    return to == dtype::float32 ? softmax_kernel<float, float>(v, temperature) : softmax_kernel<float, double>(v, temperature);
+  return to == dtype::float32 ? softmax_kernel<double, float>(v, temperature) : softmax_kernel<double, double>(v, temperature);
+}
+
+template <class T>
+nn_kernel make_softmax_output(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const bool multi = p.get_bool("multi_output", false);
+  const bool preserve = p.get_bool("preserve_shape", false);
+  expect_counts(n, in, 2, out, 1);
+  const auto& d = in[0].dims.dims();
+  if (d.empty()) fail(n, "data needs at least one dimension, got []");
+  expect_size(n, out[0], in[0].size(), "output 0");
+  softmax_view v;
+  const i64 size = i64(in[0].size());
+  if (multi) {  // over axis 1, at every other position: (n, k, rest)
+    if (d.size() < 2) fail(n, "multi_output needs data with at least 2 dimensions, got " + in[0].dims.str());
+    v = {d[0], d[1], product(d, 2, d.size())};
+  } else if (preserve) {  // over the last axis
+    v = view_around(d, d.size() - 1);
+  } else {  // over everything but the first axis: (n, size / n)
+    v = {d[0], d[0] ? size / d[0] : 0, 1};
+  }
+  return softmax_kernel<T, T>(v, 1.0);
+}
+
+template <class T>
+nn_kernel make_softmax_activation(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const std::string mode = get_choice(p, "mode", "instance", {"instance", "channel"});
+  expect_counts(n, in, 1, out, 1);
+  const auto& d = in[0].dims.dims();
+  expect_size(n, out[0], in[0].size(), "output 0");
+  softmax_view v;
+  if (mode == "channel") {
+    if (d.size() < 2) fail(n, "mode 'channel' needs data with at least 2 dimensions, got " + in[0].dims.str());
+    v = {d[0], d[1], product(d, 2, d.size())};
+  } else {
+    if (d.empty()) fail(n, "data needs at least one dimension, got []");
+    v = {d[0], d[0] ? i64(in[0].size()) / d[0] : 0, 1};
+  }
+  return softmax_kernel<T, T>(v, 1.0);
+}
+
+// ---- copies ---------------------------------------------------------------------------------
+
+// Flatten, Reshape, BlockGrad: output 0 is the data, reinterpreted. Dropout in inference: the
+// data, and a mask of ones.
+template <class T>
+nn_kernel make_copy(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out, bool dropout) {
+  if (dropout) {
+    params p(n);
+    const double ratio = get_double(p, "p", 0.5);
+    const std::string mode = get_choice(p, "mode", "training", {"training", "always"});
+    if (mode == "always" && ratio > 0)
+      p.bad("mode", mode, "training: the CPU kernel runs inference, where Dropout passes its data through");
+  }
+  expect_counts(n, in, 1, out, 1);
+  expect_size(n, out[0], in[0].size(), "output 0");
+  const std::size_t bytes = in[0].size() * sizeof(T);
+  const std::size_t mask = dropout && out.size() > 1 ? out[1].size() : 0;
+  return [bytes, mask](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    if (bytes) std::memcpy(outputs[0].data, inputs[0].data, bytes);
+    if (mask) std::fill(outputs[1].as<T>(), outputs[1].as<T>() + mask, T(1));
+  };
+}
+
+template <class T>
+nn_kernel make_concat(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  params p(n);
+  const i64 dim = p.get_int("dim", 1);
+  if (in.empty()) fail(n, "Concat needs at least one input");
+  if (auto num_args = p.opt_int("num_args"); num_args && *num_args != i64(in.size()))
+    fail(n, "num_args is " + std::to_string(*num_args) + " but the kernel has " + std::to_string(in.size()) + " inputs");
+  expect_counts(n, in, in.size(), out, 1);
+  const auto& od = out[0].dims.dims();
+  if (od.empty()) fail(n, "zero-dimensional arrays cannot be concatenated");
+  const std::size_t axis = normalize_axis(n, "dim", dim, od.size());
+  const i64 outer = product(od, 0, axis), after = product(od, axis + 1, od.size());
+  std::vector<i64> widths;  // each input's contiguous run per outer index
+  i64 total = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const auto& d = in[i].dims.dims();
+    bool ok = d.size() == od.size();
+    for (std::size_t a = 0; ok && a < d.size(); ++a) ok = a == axis || d[a] == od[a];
+    if (!ok)
+      fail(n, "input " + std::to_string(i) + " has shape " + in[i].dims.str() + ", which does not fit output " +
+                  out[0].dims.str() + " along axis " + std::to_string(axis));
+    widths.push_back(d[axis] * after);
+    total += d[axis];
+  }
+  if (total != od[axis])
+    fail(n, "the inputs add up to " + std::to_string(total) + " along axis " + std::to_string(axis) +
+                ", but the output has " + std::to_string(od[axis]));
+  const i64 row = od[axis] * after;
+  return [outer, row, widths](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    T* y = outputs[0].as<T>();
+    i64 offset = 0;
+    for (std::size_t i = 0; i < widths.size(); ++i) {
+      const T* x = inputs[i].as<T>();
+      const i64 w = widths[i];
+      if (w > 0)
+        for (i64 o = 0; o < outer; ++o) std::memcpy(y + o * row + offset, x + o * w, std::size_t(w) * sizeof(T));
+      offset += w;
+    }
+  };
+}
+
+// ---- the table ------------------------------------------------------------------------------
+
+template <class T>
+nn_kernel make_reinterpret(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  return make_copy<T>(n, in, out, false);
+}
+template <class T>
+nn_kernel make_dropout(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  return make_copy<T>(n, in, out, true);
+}
+
+using maker = nn_kernel (*)(const graph_node&, std::span<const tensor>, std::span<const tensor>);
+constexpr std::size_t all = std::size_t(-1);
+
+// An op, its kernel makers for float32 and float64, and how many of its inputs and outputs
+// share the data's dtype (the others are not read, or have their own dtype). `any`: the maker
+// dispatches on dtypes itself.
+struct nn_op {
+  std::string_view name;
+  std::size_t n_in, n_out;
+  maker f32, f64, any = nullptr;
+};
+
+const nn_op table[] = {
+    {"FullyConnected", all, 1, make_fully_connected<float>, make_fully_connected<double>},
+    {"Convolution", all, 1, make_convolution<float>, make_convolution<double>},
+    {"Activation", 1, 1, make_activation<float>, make_activation<double>},
+    {"LeakyReLU", all, all, make_leaky_relu<float>, make_leaky_relu<double>},
+    {"Pooling", 1, 1, make_pooling<float>, make_pooling<double>},  // output 1: MKLDNN's int32 workspace
+    {"Flatten", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {"Reshape", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {"BlockGrad", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {"Concat", all, 1, make_concat<float>, make_concat<double>},
+    {"BatchNorm", all, 3, make_batch_norm<float>, make_batch_norm<double>},
+    {"SoftmaxOutput", 1, 1, make_softmax_output<float>, make_softmax_output<double>},  // the label is not read
+    {"Dropout", 1, 2, make_dropout<float>, make_dropout<double>},
+    {"softmax", 0, 0, nullptr, nullptr, make_softmax},  // the output's dtype is the "dtype" attribute
+    {"SoftmaxActivation", 1, 1, make_softmax_activation<float>, make_softmax_activation<double>},
+};
+
+const nn_op* find_nn_op(const graph_node& n) {
+  const std::string_view name = op_name(n);
+  for (const auto& op : table)
+    if (op.name == name) return &op;
+  return nullptr;
+}
+
+}  // namespace
+
+bool has_nn_kernel(const graph_node& n) { return !n.is_variable() && find_nn_op(n) != nullptr; }
+
+nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs) {
+  const nn_op* op = n.is_variable() ? nullptr : find_nn_op(n);
+  if (!op) throw error("xsym: node '" + n.name + "' (op " + n.op + ") has no network-op CPU kernel");
+  if (op->any) return op->any(n, inputs, outputs);
+  const dtype t = uniform_dtype(n, inputs, op->n_in, outputs, op->n_out);
+  return (t == dtype::float32 ? op->f32 : op->f64)(n, inputs, outputs);
+}
+
+}  // namespace xsym::kernels
