@@ -26,9 +26,11 @@ namespace {
 using detail::dims;
 using detail::i64;
 using detail::indexed_graph;
+using detail::kernel_param;
 using detail::params;
 using detail::parse_int;
 using detail::parse_tuple;
+using detail::spatial_param;
 using detail::trim;
 constexpr i64 unknown_dim = -1;
 
@@ -192,17 +194,6 @@ layout_map parse_layout(const params& p, std::size_t ndim, const char* key) {
   return m;
 }
 
-// A tuple attribute of `count` positive (or, with allow_zero, non-negative) entries, defaulting
-// to `fallback` repeated.
-dims spatial_param(const params& p, const char* key, std::size_t count, i64 fallback, bool allow_zero) {
-  auto t = p.opt_tuple(key);
-  if (!t || t->empty()) return dims(count, fallback);
-  if (t->size() != count)
-    p.bad(key, *p.raw(key), std::to_string(count) + " entries, as many as the kernel has");
-  for (i64 v : *t)
-    if (v < (allow_zero ? 0 : 1)) p.bad(key, *p.raw(key), allow_zero ? "non-negative entries" : "positive entries");
-  return *t;
-}
 
 }  // namespace
 
@@ -287,12 +278,8 @@ void fully_connected_type(const graph_node& n, std::vector<partial_dtype>& in, s
 // ConvolutionShape (1-d, 2-d, 3-d; layouts NCW/NCHW/NCDHW and their channel-last forms).
 void convolution_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
   params p(n);
-  auto kernel = p.opt_tuple("kernel");
-  if (!kernel) p.missing("kernel", "a tuple such as (3, 3)");
-  const std::size_t k = kernel->size();
-  if (k < 1 || k > 3) p.bad("kernel", *p.raw("kernel"), "1, 2 or 3 entries");
-  for (i64 v : *kernel)
-    if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+  auto kernel = kernel_param(p, "(3, 3)");
+  const std::size_t k = kernel.size();
   i64 num_filter = p.required_int("num_filter");
   if (num_filter < 1) p.bad("num_filter", *p.raw("num_filter"), "a positive integer");
   i64 num_group = p.int_at_least("num_group", 1, 1);
@@ -316,7 +303,7 @@ void convolution_shape(const graph_node& n, std::vector<partial_shape>& in, std:
   dims wshape(k + 2);  // in the data's layout: N -> num_filter, C -> channels / num_group
   wshape[0] = num_filter;
   wshape[L.channel] = known_dim(channels) ? channels / num_group : unknown_dim;
-  for (std::size_t s = 0; s < k; ++s) wshape[L.spatial[s]] = (*kernel)[s];
+  for (std::size_t s = 0; s < k; ++s) wshape[L.spatial[s]] = kernel[s];
   shape_assign_check(in, 1, wshape);
   if (!no_bias) shape_assign_check(in, 2, dims{num_filter});
 
@@ -325,7 +312,7 @@ void convolution_shape(const graph_node& n, std::vector<partial_shape>& in, std:
   oshape[0] = dshape[0];
   oshape[L.channel] = num_filter;
   for (std::size_t s = 0; s < k; ++s) {
-    dilated[s] = checked_add(checked_mul(dilate[s], (*kernel)[s] - 1), 1);
+    dilated[s] = checked_add(checked_mul(dilate[s], kernel[s] - 1), 1);
     i64 d = dshape[L.spatial[s]];
     if (!known_dim(d)) {
       oshape[L.spatial[s]] = unknown_dim;
@@ -414,13 +401,10 @@ void pooling_shape(const graph_node& n, std::vector<partial_shape>& in, std::vec
   if (global) {
     for (std::size_t s : L.spatial) oshape[s] = 1;
   } else {
-    auto kernel = p.opt_tuple("kernel");
-    if (!kernel) p.missing("kernel", "a tuple such as (2, 2)");
-    if (kernel->size() != k)
-      throw error("kernel " + shape_str(*kernel) + " does not fit " + std::to_string(k + 2) + "-d data " +
+    auto kernel = kernel_param(p, "(2, 2)");
+    if (kernel.size() != k)
+      throw error("kernel " + shape_str(kernel) + " does not fit " + std::to_string(k + 2) + "-d data " +
                   shape_str(dshape));
-    for (i64 v : *kernel)
-      if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
     dims stride = spatial_param(p, "stride", k, 1, false);
     dims pad = spatial_param(p, "pad", k, 0, true);
     for (std::size_t s = 0; s < k; ++s) {
@@ -431,10 +415,10 @@ void pooling_shape(const graph_node& n, std::vector<partial_shape>& in, std::vec
         continue;
       }
       i64 padded = checked_add(d, checked_mul(2, pad[s]));
-      if ((*kernel)[s] > padded)
-        throw error("kernel size (" + std::to_string((*kernel)[s]) + ") exceeds input (" + std::to_string(d) +
+      if (kernel[s] > padded)
+        throw error("kernel size (" + std::to_string(kernel[s]) + ") exceeds input (" + std::to_string(d) +
                     " padded to " + std::to_string(padded) + ")");
-      i64 span = padded - (*kernel)[s];
+      i64 span = padded - kernel[s];
       oshape[L.spatial[s]] = 1 + (convention == "valid" ? span / stride[s] : (span + stride[s] - 1) / stride[s]);
     }
   }

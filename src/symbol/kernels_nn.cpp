@@ -43,7 +43,9 @@ namespace {
 
 using detail::dims;
 using detail::i64;
+using detail::kernel_param;
 using detail::params;
+using detail::spatial_param;
 
 // ---- errors, attributes, dtypes -------------------------------------------------------------
 
@@ -383,16 +385,6 @@ layout_axes read_layout(const graph_node& n, const params& p, std::size_t ndim) 
   return L;
 }
 
-// A tuple attribute of `count` entries (>= 1, or >= 0 with allow_zero), `fallback` repeated when
-// absent or empty (infer.cpp's spatial_param).
-dims spatial_param(const params& p, const char* key, std::size_t count, i64 fallback, bool allow_zero) {
-  auto t = p.opt_tuple(key);
-  if (!t || t->empty()) return dims(count, fallback);
-  if (t->size() != count) p.bad(key, *p.raw(key), std::to_string(count) + " entries, as many as the kernel has");
-  for (i64 v : *t)
-    if (v < (allow_zero ? 0 : 1)) p.bad(key, *p.raw(key), allow_zero ? "non-negative entries" : "positive entries");
-  return *t;
-}
 
 std::vector<i64> row_major_strides(const std::vector<i64>& d) {
   std::vector<i64> s(d.size(), 1);
@@ -489,12 +481,8 @@ void im2col(const conv_plan<T>& P, const T* img, T* col, i64 r0, i64 r1) {
 template <class T>
 nn_kernel make_convolution(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   params p(n);
-  auto kernel = p.opt_tuple("kernel");
-  if (!kernel) p.missing("kernel", "a tuple such as (3, 3)");
-  const std::size_t k = kernel->size();
-  if (k < 1 || k > 3) p.bad("kernel", *p.raw("kernel"), "1, 2 or 3 entries");
-  for (i64 v : *kernel)
-    if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+  const dims kernel = kernel_param(p, "(3, 3)");
+  const std::size_t k = kernel.size();
   const i64 num_filter = p.required_int("num_filter");
   if (num_filter < 1) p.bad("num_filter", *p.raw("num_filter"), "a positive integer");
   const i64 num_group = p.int_at_least("num_group", 1, 1);
@@ -526,7 +514,7 @@ nn_kernel make_convolution(const graph_node& n, std::span<const tensor> in, std:
   P->fg = num_filter / num_group;
   for (std::size_t s = 0; s < k; ++s) {
     std::size_t slot = 3 - k + s;
-    g.kernel[slot] = (*kernel)[s];
+    g.kernel[slot] = kernel[s];
     g.stride[slot] = stride[s];
     g.pad[slot] = pad[s];
     g.dilate[slot] = dilate[s];
@@ -666,16 +654,13 @@ nn_kernel make_pooling(const graph_node& n, std::span<const tensor> in, std::spa
     for (std::size_t s = 0; s < 3; ++s) g.kernel[s] = g.in[s];  // stride 1, no padding
     for (std::size_t s = 0; s < k; ++s) expected[L.spatial[s]] = 1;
   } else {
-    auto kernel = p.opt_tuple("kernel");
-    if (!kernel) p.missing("kernel", "a tuple such as (2, 2)");
-    if (kernel->size() != k) p.bad("kernel", *p.raw("kernel"), std::to_string(k) + " entries for " + data.dims.str());
-    for (i64 v : *kernel)
-      if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+    const dims kernel = kernel_param(p, "(2, 2)");
+    if (kernel.size() != k) p.bad("kernel", *p.raw("kernel"), std::to_string(k) + " entries for " + data.dims.str());
     const dims stride = spatial_param(p, "stride", k, 1, false);
     const dims pad = spatial_param(p, "pad", k, 0, true);
     for (std::size_t s = 0; s < k; ++s) {
       std::size_t slot = 3 - k + s;
-      g.kernel[slot] = (*kernel)[s];
+      g.kernel[slot] = kernel[s];
       g.stride[slot] = stride[s];
       g.pad[slot] = pad[s];
       const i64 d = g.in[slot];
@@ -683,7 +668,7 @@ nn_kernel make_pooling(const graph_node& n, std::span<const tensor> in, std::spa
       if (convention == "same") {
         o = (d + stride[s] - 1) / stride[s];
       } else {
-        const i64 span = d + 2 * pad[s] - (*kernel)[s];
+        const i64 span = d + 2 * pad[s] - kernel[s];
         if (span < 0) fail(n, "the kernel exceeds the padded input " + data.dims.str());
         o = 1 + (convention == "valid" ? span / stride[s] : (span + stride[s] - 1) / stride[s]);
       }

@@ -132,4 +132,25 @@ class params {
   const graph_node& n_;
 };
 
+// A tuple attribute of `count` positive (or, with allow_zero, non-negative) entries, defaulting
+// to `fallback` repeated when absent or empty (Convolution's and Pooling's stride, dilate, pad).
+inline dims spatial_param(const params& p, const char* key, std::size_t count, i64 fallback, bool allow_zero) {
+  auto t = p.opt_tuple(key);
+  if (!t || t->empty()) return dims(count, fallback);
+  if (t->size() != count) p.bad(key, *p.raw(key), std::to_string(count) + " entries, as many as the kernel has");
+  for (i64 v : *t)
+    if (v < (allow_zero ? 0 : 1)) p.bad(key, *p.raw(key), allow_zero ? "non-negative entries" : "positive entries");
+  return *t;
+}
+
+// The required `kernel` attribute: 1, 2 or 3 positive entries.
+inline dims kernel_param(const params& p, const char* example) {
+  auto kernel = p.opt_tuple("kernel");
+  if (!kernel) p.missing("kernel", std::string("a tuple such as ") + example);
+  if (kernel->empty() || kernel->size() > 3) p.bad("kernel", *p.raw("kernel"), "1, 2 or 3 entries");
+  for (i64 v : *kernel)
+    if (v < 1) p.bad("kernel", *p.raw("kernel"), "positive entries");
+  return *kernel;
+}
+
 }  // namespace xsym::detail
