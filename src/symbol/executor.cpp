@@ -380,7 +380,10 @@ class builder {
         std::size_t b = no_buffer;
         if (in_place)
           for (std::size_t& d : dying)
-            if (d != no_buffer && ex_.buffers[buffer_of_[d]].nbytes() == bytes) {
+            // The dying value's own size, not its buffer's (a pool buffer may be larger): a
+            // widening Cast must not write over elements it has not read yet.
+            if (d != no_buffer && entries_[d].size() == entries_[e].size() &&
+                dtype_size(entries_[d].type) == dtype_size(entries_[e].type)) {
               b = buffer_of_[d];
               d = no_buffer;  // handed over, not released
               break;
