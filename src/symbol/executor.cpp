@@ -250,7 +250,15 @@ class builder {
   void check_ops() const {
     for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
       const graph_node& n = *g_.nodes[nid];
-      if (n.is_variable() || kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) continue;
+      if (n.is_variable()) continue;
+      if (n.def && !n.def->variadic && n.inputs.size() != n.def->num_inputs(n.attrs)) {
+        std::string names;
+        for (std::size_t i = 0; i < n.def->num_inputs(n.attrs); ++i) names += (i ? ", " : "") + n.def->input_name(i);
+        throw error("xsym::Symbol::bind: node '" + n.name + "' (" + n.op + ") has " + std::to_string(n.inputs.size()) +
+                    " input" + (n.inputs.size() == 1 ? "" : "s") + ", but the op takes " +
+                    std::to_string(n.def->num_inputs(n.attrs)) + " (" + names + ")");
+      }
+      if (kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) continue;
       throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op + "', which xsym cannot run" +
                   (n.def ? " (it is registered for loading, introspection and inference only)" : ""));
     }

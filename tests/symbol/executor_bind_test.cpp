@@ -627,6 +627,21 @@ TEST_CASE("executor: an op xsym cannot run is an error naming the node", "[execu
   }
 }
 
+TEST_CASE("executor: a loaded node with the wrong number of inputs is an error naming it", "[executor]") {
+  // A hand-edited file: elemwise_add with one input. Loading keeps it; running it must not read
+  // a second input that is not there.
+  const char* text = R"({"nodes": [{"op": "null", "name": "a", "inputs": []},
+      {"op": "elemwise_add", "name": "p", "inputs": [[0, 0, 0]]}],
+    "arg_nodes": [0], "node_row_ptr": [0, 1, 2], "heads": [[1, 0, 0]],
+    "attrs": {"mxnet_version": ["int", 10901]}})";
+  Symbol s = Symbol::from_json(text);
+  for (auto path : interpreted_paths) {
+    INFO("path " << xsym::execution_path_name(path));
+    CHECK_THAT(bind_error(s, xsym::cpu(), {{"a", f32(values(4, 1))}}, on(path)),
+               Catch::Contains("node 'p' (elemwise_add) has 1 input, but the op takes 2 (lhs, rhs)"));
+  }
+}
+
 // ---- simple_bind ----------------------------------------------------------------------------
 
 TEST_CASE("executor: simple_bind allocates zero-filled float32 arrays of the inferred shapes", "[executor]") {
