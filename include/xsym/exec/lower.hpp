@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "../core/config.hpp"
 #include "../core/dtype.hpp"
@@ -71,10 +72,17 @@ struct lowering {
 
   template <class Op, class... In>
   constexpr auto operator()(const node<Op, In...>& n) const {
-    return std::apply([&](const auto&... in) { return make<Op>(n.param, (*this)(in)...); }, n.inputs);
+    return lower_node(n, std::index_sequence_for<In...>{});
   }
 
  private:
+  // Two template levels per graph level (no std::apply, which adds five): a chain of 128 nodes
+  // stays far inside the compilers' instantiation depth limits.
+  template <class Op, class... In, std::size_t... K>
+  constexpr auto lower_node(const node<Op, In...>& n, std::index_sequence<K...>) const {
+    return make<Op>(n.param, (*this)(std::get<K>(n.inputs))...);
+  }
+
   // The parameter is lowered for the element type of the first input (all inputs share it).
   template <class Op, class First, class... Rest>
   static constexpr auto make(const typename Op::param& p, First first, Rest... rest) {

@@ -57,8 +57,7 @@ class static_to_symbol {
     using E = node<Op, In...>;
     if constexpr (!holds_param<E>)
       if (auto it = merged_.find(type_key<E>); it != merged_.end()) return it->second;
-    auto inputs = std::apply([&](const auto&... in) { return std::array<int, sizeof...(In)>{visit(in)...}; },
-                             e.inputs);
+    auto inputs = visit_inputs(e, std::index_sequence_for<In...>{});
     int index = int(nodes_.size());
     auto n = next_node();
     n->op = std::string(Op::names.mxnet);
@@ -67,6 +66,12 @@ class static_to_symbol {
     for (int i : inputs) n->inputs.push_back({nodes_[std::size_t(i)], 0, 0});
     if constexpr (!holds_param<E>) merged_.emplace(type_key<E>, index);
     return index;
+  }
+
+  // Inputs left to right, as the analysis numbers them (a braced list is evaluated in order).
+  template <class Op, class... In, std::size_t... K>
+  std::array<int, sizeof...(In)> visit_inputs(const node<Op, In...>& e, std::index_sequence<K...>) {
+    return {visit(std::get<K>(e.inputs))...};
   }
 };
 
