@@ -4,10 +4,10 @@
 // other run-time parameters come from the graph object and become the nodes' attributes.
 #include <algorithm>
 #include <array>
-#include <span>
-#include <string>
 #include <cstdint>
 #include <memory>
+#include <span>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
