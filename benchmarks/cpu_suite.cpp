@@ -3,8 +3,8 @@
 //
 // Workloads (float32 and float64; "compulsory" bytes are the inputs read and the output written once):
 //   W1   E = A*B + C*D                                   memory-bound, 5 * sizeof(T) bytes per element
-//   W2a  16 cheap ops on one input X (scalar add/mul, maximum, minimum with MXNet's NaN rule; the
-//        definition of runtime_first_look.cpp)         2 * sizeof(T)
+//   W2a  16 cheap ops on one input X (scalar add/mul, maximum, minimum with MXNet's NaN rule, and
+//        X itself)                                     2 * sizeof(T)
 //   W2b  16 ops on one input X, 6 of them exp/tanh       compute-bound: read items_per_second
 //   W3   Black-Scholes call: S, K, T arrays, r and v scalars, d2 = d1 - v*sqrt(T)
 //                                                        4 * sizeof(T)
@@ -260,7 +260,7 @@ struct W2a {
     T u4 = nan_min(u3 * T(0.75f) + T(2.0f), T(4.0f)) - x;
     return (nan_max(u4 * T(1.25f), T(0.0f)) + x) * T(0.5f);
   }
-  static auto graph() {  // as in runtime_first_look.cpp
+  static auto graph() {
     auto x = xsym::variable<"X">();
     auto t1 = maximum(x * 0.5f + 1.0f, -1.0f);
     auto t2 = minimum(t1, 3.0f) - 0.25f;
