@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <string>
-#include <tuple>
 #include <unordered_map>
 
 #if defined(_OPENMP)
@@ -23,7 +22,6 @@ namespace xsym::kernels {
 
 namespace {
 
-using element_types = std::tuple<float, double, std::uint8_t, std::int8_t, std::int32_t, std::int64_t>;
 constexpr std::size_t num_codes = 7;  // MXNet's type codes 0..6; float16 (2) has no kernels
 using kernel_row = std::array<elementwise_fn, num_codes>;
 
@@ -69,7 +67,7 @@ void cast_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elemen
 template <class Make>
 kernel_row row(Make make) {
   kernel_row r{};
-  std::apply([&](auto... t) { ((r[std::size_t(dtype_of<decltype(t)>)] = make(t)), ...); }, element_types{});
+  [&]<class... T>(type_list<T...>) { ((r[std::size_t(dtype_of<T>)] = make(T{})), ...); }(element_types{});
   return r;
 }
 
@@ -86,13 +84,10 @@ struct kernel_table {
       (add_binary<B>(), ...);
     }(ops::binary_ops{});
     ops[ops::clip::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &clip_kernel<T>; });
-    std::apply(
-        [&](auto... to) {
-          ((cast[std::size_t(dtype_of<decltype(to)>)] =
-                row([]<class From>(From) -> elementwise_fn { return &cast_kernel<decltype(to), From>; })),
-           ...);
-        },
-        element_types{});
+    [&]<class... To>(type_list<To...>) {
+      ((cast[std::size_t(dtype_of<To>)] = row([]<class From>(From) -> elementwise_fn { return &cast_kernel<To, From>; })),
+       ...);
+    }(element_types{});
   }
 
   template <class B>

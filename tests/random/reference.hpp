@@ -22,19 +22,6 @@ using values = std::vector<long double>;
 
 namespace detail {
 
-template <class F>
-void with_element_type(dtype t, F&& f) {
-  switch (t) {
-    case dtype::float32: return f(float{});
-    case dtype::float64: return f(double{});
-    case dtype::uint8: return f(std::uint8_t{});
-    case dtype::int8: return f(std::int8_t{});
-    case dtype::int32: return f(std::int32_t{});
-    case dtype::int64: return f(std::int64_t{});
-    default: throw error("reference: no element type for " + std::string(dtype_name(t)));
-  }
-}
-
 // What one op computes for one element, in the element type T of its input: floating-point
 // inputs are widened to double, computed, and rounded back to T.
 using element_rule = std::function<long double(dtype in, dtype out, const std::vector<long double>& x,
@@ -49,7 +36,7 @@ template <class Op>
 element_rule plain_rule() {
   return [](dtype in, dtype, const std::vector<long double>& x, const graph_node&) {
     long double r = 0;
-    with_element_type(in, [&]<class T>(T) {
+    visit_element_type(in, [&]<class T>(T) {
       using C = compute_t<T>;
       if constexpr (Op::arity == 1)
         r = static_cast<T>(Op::eval(ops::no_param{}, C(static_cast<T>(x[0]))));
@@ -65,7 +52,7 @@ template <class Op>
 element_rule scalar_rule() {
   return [](dtype in, dtype, const std::vector<long double>& x, const graph_node& n) {
     long double r = 0;
-    with_element_type(in, [&]<class T>(T) {
+    visit_element_type(in, [&]<class T>(T) {
       using C = compute_t<T>;
       C s = C(Op::template lower<T>(ops::scalar_value(attribute(n, "scalar"))));
       r = static_cast<T>(Op::eval(s, C(static_cast<T>(x[0]))));
@@ -77,7 +64,7 @@ element_rule scalar_rule() {
 inline element_rule clip_rule() {
   return [](dtype in, dtype, const std::vector<long double>& x, const graph_node& n) {
     long double r = 0;
-    with_element_type(in, [&]<class T>(T) {
+    visit_element_type(in, [&]<class T>(T) {
       using C = compute_t<T>;
       auto lowered = ops::clip::lower<T>({ops::scalar_value(attribute(n, "a_min")), ops::scalar_value(attribute(n, "a_max"))});
       r = static_cast<T>(ops::clip::eval(ops::clip::lowered_param<C>{C(lowered.lo), C(lowered.hi)}, C(static_cast<T>(x[0]))));
@@ -89,8 +76,8 @@ inline element_rule clip_rule() {
 inline element_rule cast_rule() {
   return [](dtype in, dtype out, const std::vector<long double>& x, const graph_node&) {
     long double r = 0;
-    with_element_type(in, [&]<class From>(From) {
-      with_element_type(out, [&]<class To>(To) { r = ops::cast<To>::eval(ops::no_param{}, static_cast<From>(x[0])); });
+    visit_element_type(in, [&]<class From>(From) {
+      visit_element_type(out, [&]<class To>(To) { r = ops::cast<To>::eval(ops::no_param{}, static_cast<From>(x[0])); });
     });
     return r;
   };
@@ -117,7 +104,7 @@ inline const std::unordered_map<std::string, element_rule>& rules() {
 
 inline values to_values(const ndarray& a) {
   values v;
-  detail::with_element_type(a.dtype(), [&]<class T>(T) {
+  visit_element_type(a.dtype(), [&]<class T>(T) {
     for (T x : a.to_vector<T>()) v.push_back(static_cast<long double>(x));
   });
   return v;

@@ -96,15 +96,7 @@ void compare(const ndarray& got, const ndarray& want, bool exact, const std::str
   INFO(what);
   REQUIRE(got.dtype() == want.dtype());
   REQUIRE(got.shape() == want.shape());
-  switch (want.dtype()) {
-    case xsym::dtype::float32: return compare_as<float>(got, want, exact, what);
-    case xsym::dtype::float64: return compare_as<double>(got, want, exact, what);
-    case xsym::dtype::uint8: return compare_as<std::uint8_t>(got, want, exact, what);
-    case xsym::dtype::int8: return compare_as<std::int8_t>(got, want, exact, what);
-    case xsym::dtype::int32: return compare_as<std::int32_t>(got, want, exact, what);
-    case xsym::dtype::int64: return compare_as<std::int64_t>(got, want, exact, what);
-    default: FAIL("unexpected dtype");
-  }
+  xsym::visit_element_type(want.dtype(), [&]<class T>(T) { compare_as<T>(got, want, exact, what); });
 }
 
 // Runs static graph g every way and compares each output with `want`.

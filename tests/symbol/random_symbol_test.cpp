@@ -181,7 +181,7 @@ Symbol cast_to(const Symbol& s, dtype t, random_source& rng) {
     case 1: return Symbol::create("Cast", {s}, {{"dtype", std::string(xsym::dtype_name(t))}});
     default: {
       Symbol r;
-      xt::detail::with_element_type(t, [&]<class T>(T) { r = xsym::cast<T>(s); });
+      xsym::visit_element_type(t, [&]<class T>(T) { r = xsym::cast<T>(s); });
       return r;
     }
   }
@@ -191,7 +191,7 @@ Symbol cast_to(const Symbol& s, dtype t, random_source& rng) {
 
 ndarray input_array(dtype t, const xsym::shape& dims, std::uint64_t seed) {
   ndarray a;
-  xt::detail::with_element_type(t, [&]<class T>(T) {
+  xsym::visit_element_type(t, [&]<class T>(T) {
     a = ndarray::array<T>(xt::sample<T>(std::size_t(dims.size()), seed), dims);
   });
   return a;
@@ -285,7 +285,7 @@ template <class Op>
 native_rule native_plain() {
   return [](dtype in, dtype, const std::vector<long double>& x, const xsym::graph_node&) {
     long double r = 0;
-    xt::detail::with_element_type(in, [&]<class T>(T) {
+    xsym::visit_element_type(in, [&]<class T>(T) {
       if constexpr (Op::arity == 1)
         r = Op::eval(xsym::ops::no_param{}, static_cast<T>(x[0]));
       else
@@ -299,7 +299,7 @@ template <class Op>
 native_rule native_scalar() {
   return [](dtype in, dtype, const std::vector<long double>& x, const xsym::graph_node& n) {
     long double r = 0;
-    xt::detail::with_element_type(in, [&]<class T>(T) {
+    xsym::visit_element_type(in, [&]<class T>(T) {
       r = Op::eval(Op::template lower<T>(xsym::ops::scalar_value(number_attribute(n, "scalar"))), static_cast<T>(x[0]));
     });
     return r;
@@ -320,7 +320,7 @@ const std::map<std::string, native_rule>& native_rules() {
     }(m, xsym::ops::binary_ops{});
     m["clip"] = [](dtype in, dtype, const std::vector<long double>& x, const xsym::graph_node& n) {
       long double r = 0;
-      xt::detail::with_element_type(in, [&]<class T>(T) {
+      xsym::visit_element_type(in, [&]<class T>(T) {
         auto bounds = xsym::ops::clip::lower<T>({xsym::ops::scalar_value(number_attribute(n, "a_min")),
                                                  xsym::ops::scalar_value(number_attribute(n, "a_max"))});
         r = xsym::ops::clip::eval(bounds, static_cast<T>(x[0]));
@@ -329,8 +329,8 @@ const std::map<std::string, native_rule>& native_rules() {
     };
     m["Cast"] = [](dtype in, dtype out, const std::vector<long double>& x, const xsym::graph_node&) {
       long double r = 0;
-      xt::detail::with_element_type(in, [&]<class From>(From) {
-        xt::detail::with_element_type(out, [&]<class To>(To) {
+      xsym::visit_element_type(in, [&]<class From>(From) {
+        xsym::visit_element_type(out, [&]<class To>(To) {
           r = xsym::ops::cast<To>::eval(xsym::ops::no_param{}, static_cast<From>(x[0]));
         });
       });

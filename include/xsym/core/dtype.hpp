@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "error.hpp"
+#include "type_list.hpp"
 
 namespace xsym {
 
@@ -87,5 +88,24 @@ template <> struct type_of_dtype<dtype::int64> { using type = std::int64_t; };
 /// The C++ element type of a dtype: `type_of<dtype::int32>` is `std::int32_t`.
 template <dtype D>
 using type_of = typename detail::type_of_dtype<D>::type;
+
+/// Every element type, for code that instantiates something per type.
+using element_types = type_list<float, double, std::uint8_t, std::int8_t, std::int32_t, std::int64_t>;
+
+/// `f(T{})` for the C++ element type T of run-time dtype `t`: the one switch from a dtype to a
+/// type. Throws xsym::error for float16, which has no arithmetic yet.
+template <class F>
+decltype(auto) visit_element_type(dtype t, F&& f) {
+  switch (t) {
+    case dtype::float32: return f(float{});
+    case dtype::float64: return f(double{});
+    case dtype::uint8: return f(std::uint8_t{});
+    case dtype::int8: return f(std::int8_t{});
+    case dtype::int32: return f(std::int32_t{});
+    case dtype::int64: return f(std::int64_t{});
+    case dtype::float16: break;
+  }
+  throw error("xsym: " + std::string(dtype_name(t)) + " has no element type (xsym has no float16 arithmetic yet)");
+}
 
 }  // namespace xsym

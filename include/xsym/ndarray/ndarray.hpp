@@ -203,19 +203,6 @@ typed_ndarray<T> ndarray::array(std::span<const T> data, xsym::shape s, xsym::co
   return out;
 }
 
-inline ndarray ndarray::full(xsym::shape s, double value, xsym::dtype t, xsym::context ctx) {
-  switch (t) {
-    case xsym::dtype::float32: return full<float>(std::move(s), arith::convert<float>(value), ctx);
-    case xsym::dtype::float64: return full<double>(std::move(s), value, ctx);
-    case xsym::dtype::uint8: return full<std::uint8_t>(std::move(s), arith::convert<std::uint8_t>(value), ctx);
-    case xsym::dtype::int8: return full<std::int8_t>(std::move(s), arith::convert<std::int8_t>(value), ctx);
-    case xsym::dtype::int32: return full<std::int32_t>(std::move(s), arith::convert<std::int32_t>(value), ctx);
-    case xsym::dtype::int64: return full<std::int64_t>(std::move(s), arith::convert<std::int64_t>(value), ctx);
-    case xsym::dtype::float16: break;
-  }
-  throw error("xsym::ndarray::full: float16 arrays cannot be filled yet (xsym has no float16 arithmetic)");
-}
-
 template <element_type T>
 typed_ndarray<T> ndarray::zeros(xsym::shape s, xsym::context ctx) {
   return typed_ndarray<T>(ndarray(std::move(s), dtype_of<T>, ctx));
@@ -229,6 +216,13 @@ typed_ndarray<T> ndarray::full(xsym::shape s, T value, xsym::context ctx) {
   typed_ndarray<T> out(std::move(s), ctx, uninitialized{});
   out.copy_from(std::vector<T>(out.size(), value));
   return out;
+}
+
+// After the typed full<T>: clang instantiates the generic lambda where it is written.
+inline ndarray ndarray::full(xsym::shape s, double value, xsym::dtype t, xsym::context ctx) {
+  if (t == xsym::dtype::float16)
+    throw error("xsym::ndarray::full: float16 arrays cannot be filled yet (xsym has no float16 arithmetic)");
+  return visit_element_type(t, [&]<class T>(T) -> ndarray { return full<T>(std::move(s), arith::convert<T>(value), ctx); });
 }
 
 }  // namespace xsym

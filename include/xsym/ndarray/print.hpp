@@ -409,16 +409,8 @@ std::string array_str(const std::vector<T>& values, const xsym::shape& s) {
 
 /// The array part of the repr, for any dtype.
 inline std::string array_str(const ndarray& a) {
-  switch (a.dtype()) {
-    case dtype::float32: return array_str(a.to_vector<float>(), a.shape());
-    case dtype::float64: return array_str(a.to_vector<double>(), a.shape());
-    case dtype::uint8: return array_str(a.to_vector<std::uint8_t>(), a.shape());
-    case dtype::int8: return array_str(a.to_vector<std::int8_t>(), a.shape());
-    case dtype::int32: return array_str(a.to_vector<std::int32_t>(), a.shape());
-    case dtype::int64: return array_str(a.to_vector<std::int64_t>(), a.shape());
-    case dtype::float16: break;
-  }
-  return "<float16 data not printable yet>";  // xsym has no float16 arithmetic to decode them
+  if (a.dtype() == dtype::float16) return "<float16 data not printable yet>";  // no float16 arithmetic to decode them
+  return visit_element_type(a.dtype(), [&]<class T>(T) { return array_str(a.to_vector<T>(), a.shape()); });
 }
 
 }  // namespace detail::print
