@@ -181,10 +181,12 @@ void require_device(int device, std::string_view operation) {
                       " CUDA devices (for " + std::string(operation) + ")");
 }
 
+bool register_symbol_backend() noexcept;  // the runtime Symbol's GPU kernels (elementwise_registry.cpp)
+
 bool register_backend() noexcept {
   static const bool registered = [] {
     ::xsym::detail::gpu_backend() = &the_backend;
-    return true;
+    return register_symbol_backend();
   }();
   return registered;
 }

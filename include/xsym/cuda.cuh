@@ -8,14 +8,19 @@
 //   auto A = xsym::ndarray::array<float>({1, 2, 3}, {3}, xsym::gpu(0));
 //   A.to_vector<float>();                                    // {1, 2, 3}
 //
-// What it provides today (cuda/README.md):
+// What it provides (cuda/README.md):
+// - static graphs on the GPU: in a unit compiled by nvcc that links xsym::cuda,
+//   `xsym::bind(e, xsym::gpu(0), {...})` returns an executor whose forward() enqueues ONE fused
+//   kernel for the whole graph on the executor's stream (<xsym/cuda/fused_kernel.cuh>; bind
+//   itself is in <xsym/exec/bind.hpp>, switched on by XSYM_WITH_CUDA, which linking xsym::cuda
+//   defines, not by this header). Elsewhere the same call runs the runtime per-op GPU kernels. ex.stream() / ex.set_stream(s) give or choose the cudaStream_t;
+// - the runtime Symbol on the GPU: Symbol::bind(gpu(i), ...) runs per-op kernels compiled once
+//   in xsym::cuda;
 // - device arrays: ndarray storage on gpu(i), through a stream-ordered memory pool per device;
 // - xsym::cuda::device_count(), available(), require_device(), storage_stream(), synchronize(),
 //   stream_wait(), wait_to_read(), memory(), trim(), device_guard   <xsym/cuda/device.hpp>
 // - xsym::cuda::stream, an owning non-blocking stream                  <xsym/cuda/stream.hpp>
 // - xsym::cuda::check / XSYM_CUDA_CHECK: CUDA errors as xsym::error    <xsym/cuda/error.hpp>
-// Still to come: the fused kernel that `xsym::bind(e, xsym::gpu(i), ...)` instantiates for a
-// static graph, and the runtime graph's per-op GPU kernels.
 //
 // The CUDA backend of ndarray is registered by including this header (below) and also, at
 // start-up, by linking xsym::cuda. Without either, arrays on gpu(i) are an xsym::error that says so.

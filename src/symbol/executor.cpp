@@ -3,8 +3,10 @@
 // Binding turns the graph into a list of steps over storage assigned once: the arguments, the
 // outputs, and intermediate buffers from a memory plan. forward() runs the steps; it allocates
 // nothing. A step is one node (per-op), one elementwise region (blocked), or the static graph's
-// fused loop.
+// fused loop. On gpu(i) a Symbol runs per-op, each step enqueuing one kernel of xsym's CUDA layer
+// (reached through <xsym/symbol/gpu_backend.hpp>) on the executor's stream.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -20,7 +22,9 @@
 #include "kernels.hpp"
 #include "xsym/core/error.hpp"
 #include "xsym/exec/cpu_loop.hpp"
+#include "xsym/ops/table.hpp"
 #include "xsym/symbol/executor.hpp"
+#include "xsym/symbol/gpu_backend.hpp"
 #include "xsym/symbol/symbol.hpp"
 
 namespace xsym {
@@ -35,6 +39,11 @@ struct Executor::impl {
   std::size_t intermediate_bytes = 0;
   std::vector<std::function<void()>> steps;
   std::shared_ptr<const compiled_graph> compiled;  // keeps a static_fused step's graph alive
+  // On a GPU: the CUDA layer, the executor's own stream (get() is its cudaStream_t), and the
+  // stream forward() enqueues on (own_stream's, or the one set_stream chose).
+  const symbol_gpu_backend* gpu = nullptr;
+  std::shared_ptr<void> own_stream;
+  void* stream = nullptr;
 };
 
 namespace {
@@ -56,14 +65,14 @@ bool runnable_dtype(dtype t) { return t != dtype::float16; }
 // growing buffers).
 class buffer_pool {
  public:
-  explicit buffer_pool(std::vector<ndarray>& buffers) : buffers_(buffers) {}
+  buffer_pool(std::vector<ndarray>& buffers, context ctx) : buffers_(buffers), ctx_(ctx) {}
   std::size_t acquire(std::size_t bytes) {
     if (auto it = free_.lower_bound(bytes); it != free_.end()) {
       std::size_t b = it->second;
       free_.erase(it);
       return b;
     }
-    buffers_.emplace_back(shape{std::int64_t(bytes)}, dtype::uint8, cpu());
+    buffers_.emplace_back(shape{std::int64_t(bytes)}, dtype::uint8, ctx_);
     return buffers_.size() - 1;
   }
   void release(std::size_t b) { free_.emplace(buffers_[b].nbytes(), b); }
@@ -71,6 +80,7 @@ class buffer_pool {
 
  private:
   std::vector<ndarray>& buffers_;
+  context ctx_;  // where the buffers live: the executor's context
   std::multimap<std::size_t, std::size_t> free_;
 };
 
@@ -134,16 +144,15 @@ struct region_program {
 class builder {
  public:
   builder(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex)
-      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers) {
+      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers, ctx) {
     ex_.ctx = ctx;
   }
 
   void bind(const std::map<std::string, ndarray>& args) {
-    if (ex_.ctx.type != context::device::cpu)
-      throw error("xsym::Symbol::bind: no runtime backend for " + ex_.ctx.str() +
-                  ": a Symbol runs on the CPU until xsym's CUDA layer is linked (xsym::cuda)");
+    const bool gpu = ex_.ctx.type != context::device::cpu;
+    if (gpu) prepare_gpu();  // checks that need no GPU come first, then the device
     collect_inputs(args);
-    check_ops();
+    if (!gpu) check_ops();
     infer();
     allocate_outputs();
     ex_.path = choose_path();
@@ -165,6 +174,29 @@ class builder {
   std::vector<int> head_output_;  // by entry id: the output it is written into directly, or -1
 
   const std::string& name(std::size_t nid) const { return g_.nodes[nid]->name; }
+  bool on_gpu() const { return ex_.gpu != nullptr; }
+
+  // A Symbol on gpu(i) runs per op, through the CUDA layer's elementwise kernels. What can be
+  // told from the graph alone is checked before the device is touched, so that these errors
+  // read the same on machines without a GPU.
+  void prepare_gpu() {
+    const symbol_gpu_backend* b = detail::symbol_gpu_backend_slot();
+    if (!b)
+      throw error("xsym::Symbol::bind: no runtime backend for " + ex_.ctx.str() +
+                  ": link xsym::cuda (build with CUDA)");
+    if (options_.path == execution_path::static_fused || options_.path == execution_path::blocked_fused)
+      throw error("xsym::Symbol::bind: the " + std::string(execution_path_name(options_.path)) +
+                  " path runs on the CPU only; on " + ex_.ctx.str() + " a Symbol runs per_op (per-op CUDA kernels)");
+    check_ops();
+    for (const auto& n : g_.nodes)
+      if (!n->is_variable() && !kernels::is_elementwise(*n))
+        throw error("xsym::Symbol::bind: no GPU kernel for " + n->op + " node '" + n->name +
+                    "'; network ops run on the CPU");
+    b->require_device(ex_.ctx.id, "xsym::Symbol::bind");
+    ex_.gpu = b;
+    ex_.own_stream = b->make_stream(ex_.ctx.id);
+    ex_.stream = ex_.own_stream.get();
+  }
   std::size_t node_of(std::size_t entry) const {
     auto it = std::upper_bound(g_.first_entry.begin(), g_.first_entry.end(), entry);
     return std::size_t(it - g_.first_entry.begin()) - 1;
@@ -203,7 +235,8 @@ class builder {
                     ", but the symbol is bound to " + ex_.ctx.str());
       if (!runnable_dtype(a.dtype()))
         throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is " +
-                    std::string(dtype_name(a.dtype())) + ", which xsym's CPU kernels do not run");
+                    std::string(dtype_name(a.dtype())) + ", which xsym's " + (on_gpu() ? "GPU" : "CPU") +
+                    " kernels do not run");
       return a;
     };
     for (const auto& n : ex_.arg_names)
@@ -287,6 +320,7 @@ class builder {
   }
 
   execution_path choose_path() const {
+    if (on_gpu()) return execution_path::per_op;  // prepare_gpu refused the other paths
     bool any_elementwise = false;
     for (const auto& n : g_.nodes) any_elementwise |= kernels::is_elementwise(*n);
     switch (options_.path) {
@@ -424,6 +458,10 @@ class builder {
                                             (per_op_nodes == 1 ? "" : "s") + " per op"
                                       : std::string()) +
                         ")";
+    else if (on_gpu())
+      ex_.description = "per-op CUDA kernels on " + ex_.ctx.str() + " (" + std::to_string(per_op_nodes) + " node" +
+                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
+                        " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ")";
     else
       ex_.description = "per-op interpreter (" + std::to_string(per_op_nodes) + " node" +
                         (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
@@ -443,12 +481,37 @@ class builder {
     std::vector<tensor> out(entries_.begin() + std::ptrdiff_t(g_.first_entry[nid]),
                             entries_.begin() + std::ptrdiff_t(g_.first_entry[nid] + g_.num_entries[nid]));
     if (kernels::is_elementwise(n)) {
-      auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);
-      ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
+      if (on_gpu()) {
+        auto launch = gpu_kernel(n, in.at(0).type, out.at(0).type);
+        auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);  // parses the attributes
+        add_gpu_step(launch, in, out[0], {k.params.scalar, k.params.a_min, k.params.a_max});
+      } else {
+        auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);
+        ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
+      }
     } else {
       auto k = kernels::make_nn_kernel(n, in, out);
       ex_.steps.push_back([k, in, out] { k(in, out); });
     }
+  }
+
+  gpu_elementwise_launch gpu_kernel(const graph_node& n, dtype in, dtype out) const {
+    gpu_elementwise_launch launch = ex_.gpu->find_elementwise(n.def->name, in, out);
+    if (!launch)
+      throw error(n.op + " node '" + n.name + "': no GPU kernel for " + std::string(dtype_name(in)) +
+                  (in == out ? "" : " to " + std::string(dtype_name(out))));
+    return launch;
+  }
+
+  // One kernel on the executor's current stream (read when the step runs: set_stream may change it).
+  void add_gpu_step(gpu_elementwise_launch launch, const std::vector<tensor>& in, const tensor& out,
+                    gpu_elementwise_params params) {
+    std::array<const void*, 3> ptrs{};
+    for (std::size_t j = 0; j < in.size() && j < ptrs.size(); ++j) ptrs[j] = in[j].data;
+    auto n = std::ptrdiff_t(out.size());
+    Executor::impl* ex = &ex_;  // the impl outlives its steps and never moves
+    ex_.steps.push_back(
+        [launch, ptrs, to = out.data, n, params, ex] { launch(ptrs.data(), to, n, params, ex->stream); });
   }
 
   std::ptrdiff_t block_size() const { return std::max<std::ptrdiff_t>(64, (options_.block_size + 63) / 64 * 64); }
@@ -519,6 +582,15 @@ class builder {
       if (head_output_[e] == int(k)) continue;
       const void* from = entries_[e].data;
       void* to = ex_.outputs[k].raw_data();
+      if (on_gpu()) {  // an identity kernel: ordered on the stream with the others, never through the host
+        dtype t = ex_.outputs[k].dtype();
+        gpu_elementwise_launch copy = ex_.gpu->find_elementwise(ops::identity::names.mxnet, t, t);
+        if (!copy)
+          throw error("xsym::Symbol::bind: no GPU copy kernel for output '" + ex_.out_names[k] + "' (" +
+                      std::string(dtype_name(t)) + ")");
+        add_gpu_step(copy, {tensor{const_cast<void*>(from), t, entries_[e].dims}}, tensor{to, t, entries_[e].dims}, {});
+        continue;
+      }
       std::size_t bytes = ex_.outputs[k].nbytes();
       ex_.steps.push_back([from, to, bytes] {
         if (bytes) std::memcpy(to, from, bytes);
@@ -535,6 +607,15 @@ Executor& Executor::operator=(Executor&&) noexcept = default;
 Executor::~Executor() = default;
 
 void Executor::forward() {
+  if (impl_->gpu) {  // asynchronous: the steps enqueue kernels, ordered against the storage stream
+    impl_->gpu->run_on_stream(
+        impl_->ctx.id, impl_->stream,
+        [](void* p) {
+          for (const auto& step : static_cast<impl*>(p)->steps) step();
+        },
+        impl_.get());
+    return;
+  }
   for (const auto& step : impl_->steps) step();
 }
 const std::vector<ndarray>& Executor::outputs() const { return impl_->outputs; }
@@ -557,6 +638,12 @@ xsym::context Executor::context() const { return impl_->ctx; }
 execution_path Executor::path() const { return impl_->path; }
 const std::string& Executor::path_description() const { return impl_->description; }
 std::size_t Executor::intermediate_bytes() const { return impl_->intermediate_bytes; }
+void* Executor::stream() const { return impl_->stream; }
+void Executor::set_stream(void* stream) {
+  if (!impl_->gpu)
+    throw error("xsym::Executor::set_stream: the executor runs on " + impl_->ctx.str() + ", which has no streams");
+  impl_->stream = stream ? stream : impl_->own_stream.get();
+}
 
 Executor Symbol::bind(context ctx, const std::map<std::string, ndarray>& args, bind_options options) const {
   auto ex = std::make_unique<Executor::impl>();

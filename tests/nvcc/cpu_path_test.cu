@@ -1,5 +1,5 @@
 // xsym's headers in a translation unit compiled by nvcc (TOOLCHAIN.md pitfalls 1-4): static
-// graphs build, introspect and run on the CPU path. The GPU path is the CUDA layer's business.
+// graphs build, introspect and run on the CPU path. GPU runs are in tests/cuda.
 // nvcc's front end cannot copy a non-constexpr graph object in a constant expression, so the
 // static_asserts here use constexpr graphs (g++ and clang accept the non-constexpr form too).
 #include <cstdint>
@@ -55,7 +55,16 @@ TEST_CASE("scalars, unary ops, casts and threads agree with a plain loop", "[nvc
   }
 }
 
-TEST_CASE("binding to a GPU without the CUDA layer is a clear error", "[nvcc]") {
+// xsym_nvcc_tests links xsym::cuda, so this unit binds static graphs to a GPU with their own
+// fused kernel (exec/bind.hpp: bind lives in the inline namespace with_cuda_kernels here, and in
+// without_cuda_kernels in units compiled without nvcc).
+static_assert(XSYM_FUSED_CUDA == 1, "an nvcc unit that links xsym::cuda binds GPU graphs to fused kernels");
+
+TEST_CASE("binding to a GPU checks that every argument is on that GPU", "[nvcc]") {
   auto A = xsym::ndarray::array<float>({1}, {1});
-  REQUIRE_THROWS_WITH(xsym::bind(a * 2, xsym::gpu(0), {{"A", A}}), Catch::Contains("no backend for gpu(0)"));
+  REQUIRE_THROWS_WITH(xsym::bind(a * 2, xsym::gpu(0), {{"A", A}}),
+                      Catch::Contains("argument 'A' is on cpu(0), but the graph is bound to gpu(0)"));
+  auto ex = xsym::bind(a * 2, xsym::cpu(0), {{"A", A}});
+  REQUIRE(ex.stream() == nullptr);
+  REQUIRE_THROWS_WITH(ex.set_stream(nullptr), Catch::Contains("runs on cpu(0), which has no streams"));
 }

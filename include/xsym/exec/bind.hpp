@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -64,30 +65,53 @@ struct instance {
   static auto argument_types(std::index_sequence<K...>) -> std::tuple<node_type<info::argument_nodes[K]>...>;
   using argument_types_t = decltype(argument_types(std::make_index_sequence<std::size_t(info::num_arguments)>{}));
 
-  static void run(const G& g, const void* const* args, void* const* outs, std::ptrdiff_t n) {
+  /// Calls f(stage...) with one exec::output_stage per graph output: the lowered tree that
+  /// computes it and where it goes. The CPU loop and the CUDA kernel run the same stages.
+  template <class F>
+  static void with_stages(const G& g, const void* const* args, void* const* outs, F&& f) {
     lowered::lowering<G, argument_types_t> lower{args};
     const auto& roots = graph_traits<G>::roots_of(g);
     [&]<std::size_t... H>(std::index_sequence<H...>) {
-      exec::run_fused(n, exec::output_stage<node_type<info::heads[H]>, decltype(lower(std::get<H>(roots)))>{
-                             static_cast<node_type<info::heads[H]>*>(outs[H]), lower(std::get<H>(roots))}...);
+      f(exec::output_stage<node_type<info::heads[H]>, decltype(lower(std::get<H>(roots)))>{
+          static_cast<node_type<info::heads[H]>*>(outs[H]), lower(std::get<H>(roots))}...);
     }(std::make_index_sequence<std::size_t(info::num_outputs)>{});
+  }
+
+  static void run(const G& g, const void* const* args, void* const* outs, std::ptrdiff_t n) {
+    with_stages(g, args, outs, [n](const auto&... stages) { exec::run_fused(n, stages...); });
   }
 };
 
-/// The run function for the free dtypes chosen at bind (each one of bindable_dtypes).
-template <class G, dtype... Chosen>
-typename executor<G>::run_fn pick_instance(const std::vector<dtype>& free_dtypes) {
+/// `&Instance<G, T...>::run` for the free dtypes T chosen at bind (each one of bindable_dtypes):
+/// Instance is the CPU `instance` or the CUDA layer's `fused_instance`.
+template <class Fn, template <class, dtype...> class Instance, class G, dtype... Chosen>
+Fn pick_compiled(const std::vector<dtype>& free_dtypes) {
   constexpr std::size_t k = sizeof...(Chosen);
   if constexpr (k == std::size_t(graph_info<G>::num_free_dtypes)) {
-    return &instance<G, Chosen...>::run;
+    return &Instance<G, Chosen...>::run;
   } else {
-    typename executor<G>::run_fn run = nullptr;
+    Fn run = nullptr;
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((free_dtypes[k] == bindable_dtypes[J] ? (void)(run = pick_instance<G, Chosen..., bindable_dtypes[J]>(free_dtypes)) : void()), ...);
+      ((free_dtypes[k] == bindable_dtypes[J]
+            ? (void)(run = pick_compiled<Fn, Instance, G, Chosen..., bindable_dtypes[J]>(free_dtypes))
+            : void()),
+       ...);
     }(std::make_index_sequence<bindable_dtypes.size()>{});
     return run;
   }
 }
+
+/// The CPU fused loop for the free dtypes chosen at bind.
+template <class G>
+typename executor<G>::run_fn pick_instance(const std::vector<dtype>& free_dtypes) {
+  return pick_compiled<typename executor<G>::run_fn, instance, G>(free_dtypes);
+}
+
+/// A static graph bound to a GPU in a translation unit without the fused kernel (not compiled
+/// by nvcc, or without xsym::cuda's headers): its Symbol's executor, on the runtime per-op GPU
+/// path. Defined in <xsym/symbol/from_static.hpp>, which <xsym/xsym.hpp> includes.
+template <class G>
+executor<G> bind_through_runtime(const G& g, context ctx, std::vector<ndarray> args);
 
 inline std::string joined(const auto& names) {
   std::string s;
@@ -95,12 +119,62 @@ inline std::string joined(const auto& names) {
   return s;
 }
 
+template <class V>
+inline constexpr int static_dtype = -1;  // -1: the dtype of an untyped ndarray is known at run time
+template <class T>
+inline constexpr int static_dtype<typed_ndarray<T>> = int(dtype_of<T>);
+
+// Each check is its own template so that the compiler's message shows the argument's name.
+template <class G, class Name>
+constexpr void check_named_argument() {
+  static_assert(graph_info<G>::argument_index(Name::value) >= 0,
+                "xsym::bind: a named argument is not an argument of the graph (its name<...> is in "
+                "the instantiation below)");
+}
+template <class G, class Name, class Value>
+constexpr void check_argument_dtype() {
+  constexpr int k = graph_info<G>::argument_index(Name::value);
+  if constexpr (k >= 0) {
+    constexpr int pinned = graph_info<G>::nodes[graph_info<G>::argument_nodes[std::size_t(k)]].pinned;
+    static_assert(pinned < 0 || static_dtype<Value> < 0 || pinned == static_dtype<Value>,
+                  "xsym::bind: a typed variable is bound to a typed_ndarray of another element type "
+                  "(the variable's name<...> is in the instantiation context)");
+  }
+}
+template <class G, class... Names>
+constexpr bool binds_every_argument_once() {
+  for (std::string_view arg : graph_info<G>::arguments)
+    if (((Names::value == arg) + ... + 0) != 1) return false;
+  return true;
+}
+
 }  // namespace detail
+}  // namespace xsym
+
+// In a translation unit compiled by nvcc of a target that links xsym::cuda (which defines
+// XSYM_WITH_CUDA for it), a static graph bound to a GPU runs its own fused kernel; in any other
+// unit it runs the runtime per-op GPU path. The two versions of bind live in inline namespaces
+// of their own, so that a program binding one graph in both kinds of unit holds two differently
+// named functions instead of one name with two definitions (an ODR violation that would let the
+// linker pick either).
+#if defined(__CUDACC__) && defined(XSYM_WITH_CUDA)
+#define XSYM_FUSED_CUDA 1
+#include <xsym/cuda/static_kernel.cuh>  // needs detail::instance, above
+#else
+#define XSYM_FUSED_CUDA 0
+#endif
+
+namespace xsym {
+#if XSYM_FUSED_CUDA
+inline namespace with_cuda_kernels {
+#else
+inline namespace without_cuda_kernels {
+#endif
 
 /// Binds arrays to the arguments of static graph `g` on context `ctx`. Returns an executor whose
-/// forward() runs one fused loop for the whole graph.
-/// Throws xsym::error for: a context without a backend, a missing or unknown argument name, an
-/// argument on another context, arrays of different shapes or dtypes meeting at an op (naming
+/// forward() runs one fused loop (cpu) or one fused CUDA kernel (gpu, in a unit compiled by nvcc
+/// that links xsym::cuda; elsewhere the runtime per-op GPU path) for the whole graph.
+/// Throws xsym::error for: a missing or unknown argument name, an argument on another context, arrays of different shapes or dtypes meeting at an op (naming
 /// the node and input), a typed variable bound to another dtype, an untyped argument whose dtype
 /// is not one of `bindable_dtypes`.
 template <bindable_graph G>
@@ -110,10 +184,6 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
                 "xsym::bind: this graph has more than two independent untyped parts (joined only "
                 "through cast); type some variables (xsym::variable<\"A\", float>()) to bound "
                 "the number of instantiations");
-  if (ctx.type != context::device::cpu)
-    throw error("xsym::bind: no backend for " + ctx.str() +
-                " in this translation unit: bind static graphs to a GPU in a .cu file compiled by nvcc "
-                "that includes <xsym/cuda.cuh>");
   const std::string arguments = detail::joined(info::arguments);
   for (const auto& [name, array] : args)
     if (info::argument_index(name) < 0)
@@ -151,6 +221,9 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
                   "\", T>()) to bind " + std::string(dtype_name(t)));
     free_dtypes[std::size_t(c)] = t;
   }
+#if !XSYM_FUSED_CUDA
+  if (ctx.type == context::device::gpu) return detail::bind_through_runtime(g, ctx, std::move(bound));
+#endif
 
   std::vector<ndarray> outputs;
   std::string out_types;
@@ -163,6 +236,15 @@ executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& 
     outputs.emplace_back(s, types.dtypes[std::size_t(h)], ctx);
     out_types += (out_types.empty() ? "" : ", ") + std::string(dtype_name(types.dtypes[std::size_t(h)]));
   }
+#if XSYM_FUSED_CUDA
+  if (ctx.type == context::device::gpu) {
+    using runner = typename executor<G>::device_runner;
+    auto own = std::make_shared<cuda::stream>(ctx.id);
+    auto launch = detail::pick_compiled<typename runner::launch_fn, cuda::detail::fused_instance, G>(free_dtypes);
+    return executor<G>(g, ctx, std::move(bound), std::move(outputs), runner{launch, own->get(), own, nullptr},
+                       "fused CUDA kernel on " + ctx.str() + " (" + out_types + ")");
+  }
+#endif
   return executor<G>(g, ctx, std::move(bound), std::move(outputs), detail::pick_instance<G>(free_dtypes),
                      "static fused CPU loop (" + out_types + ")");
 }
@@ -172,39 +254,6 @@ template <bindable_graph G>
 executor<G> bind(const G& g, const std::map<std::string, ndarray>& args) {
   return xsym::bind(g, cpu(0), args);
 }
-
-namespace detail {
-
-template <class V>
-inline constexpr int static_dtype = -1;  // -1: the dtype of an untyped ndarray is known at run time
-template <class T>
-inline constexpr int static_dtype<typed_ndarray<T>> = int(dtype_of<T>);
-
-// Each check is its own template so that the compiler's message shows the argument's name.
-template <class G, class Name>
-constexpr void check_named_argument() {
-  static_assert(graph_info<G>::argument_index(Name::value) >= 0,
-                "xsym::bind: a named argument is not an argument of the graph (its name<...> is in "
-                "the instantiation below)");
-}
-template <class G, class Name, class Value>
-constexpr void check_argument_dtype() {
-  constexpr int k = graph_info<G>::argument_index(Name::value);
-  if constexpr (k >= 0) {
-    constexpr int pinned = graph_info<G>::nodes[graph_info<G>::argument_nodes[std::size_t(k)]].pinned;
-    static_assert(pinned < 0 || static_dtype<Value> < 0 || pinned == static_dtype<Value>,
-                  "xsym::bind: a typed variable is bound to a typed_ndarray of another element type "
-                  "(the variable's name<...> is in the instantiation context)");
-  }
-}
-template <class G, class... Names>
-constexpr bool binds_every_argument_once() {
-  for (std::string_view arg : graph_info<G>::arguments)
-    if (((Names::value == arg) + ... + 0) != 1) return false;
-  return true;
-}
-
-}  // namespace detail
 
 /// The named form, checked at compile time: `xsym::bind(e, ctx, a = A, b = B, ...)`. Every
 /// argument must be named once; a typed_ndarray bound to a typed variable must match its type.
@@ -252,4 +301,5 @@ executor<G> bind(const G& g, const S& fields) {
   return xsym::bind(g, cpu(0), fields);
 }
 
+}  // inline namespace with_cuda_kernels or without_cuda_kernels
 }  // namespace xsym

@@ -11,6 +11,11 @@
 //   per_op         MXNet's way: one pass per node with full-size intermediates, whose memory
 //                  is planned (dead intermediates are reused, elementwise ops run in place).
 // The default, `automatic`, takes the first of these that applies.
+//
+// On gpu(i) (a program linking xsym::cuda) a Symbol runs per_op only: one CUDA kernel per node,
+// the same fused kernel a static graph instantiates, on a stream the executor owns. Every node
+// must be elementwise (network ops run on the CPU); asking for static_fused or blocked_fused
+// there is an xsym::error. Without xsym::cuda, binding on a GPU is an xsym::error saying so.
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -57,6 +62,9 @@ class Executor {
 
   /// Computes the outputs from the current contents of the bound arrays (inference mode:
   /// Dropout passes data through, BatchNorm uses the moving statistics). No allocation.
+  /// On a GPU it is asynchronous: it enqueues the kernels on stream(), after the work on the
+  /// device's storage stream, and returns; reading an output (to_vector, copyto,
+  /// xsym::cuda::wait_to_read) waits for them.
   void forward();
 
   /// One array per output of the Symbol (list_outputs order); they keep their storage across
@@ -70,11 +78,20 @@ class Executor {
   xsym::context context() const;
   /// The path forward() takes (never `automatic`).
   execution_path path() const;
-  /// The path in words, e.g. "per-op interpreter (3 nodes, 1 intermediate buffer)".
+  /// The path in words, e.g. "per-op interpreter (3 nodes, 1 intermediate buffer, 4096 bytes)"
+  /// or "per-op CUDA kernels on gpu(0) (3 nodes, 1 intermediate buffer)".
   const std::string& path_description() const;
   /// Bytes of memory held for intermediate results: the memory plan's peak (per_op), or the
   /// blocks and materialized intermediates (blocked_fused); 0 for static_fused.
   std::size_t intermediate_bytes() const;
+
+  /// On a GPU: the cudaStream_t that forward() runs on (the executor's own unless set_stream
+  /// chose another). Null on the CPU.
+  void* stream() const;
+  /// On a GPU: runs later forward() calls on `stream`, a cudaStream_t of the executor's device
+  /// that the caller keeps alive while the executor uses it; null returns to the executor's own
+  /// stream. Throws xsym::error on the CPU.
+  void set_stream(void* stream);
 
  private:
   std::unique_ptr<impl> impl_;

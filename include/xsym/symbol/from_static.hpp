@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -137,5 +138,30 @@ Symbol to_symbol(const G& g) {
 
 template <graph G>
 Symbol::Symbol(const G& g) : Symbol(to_symbol(g)) {}
+
+namespace detail {
+
+/// xsym::bind(g, gpu(i), ...) outside a unit with the fused kernel (exec/bind.hpp): g's Symbol
+/// bound on gpu(i), run by the runtime executor (per-op GPU kernels) on its own stream.
+template <class G>
+executor<G> bind_through_runtime(const G& g, context ctx, std::vector<ndarray> args) {
+  std::map<std::string, ndarray> named;
+  for (std::size_t k = 0; k < args.size(); ++k) named.emplace(std::string(graph_info<G>::arguments[k]), args[k]);
+  auto runtime = std::make_shared<Executor>(to_symbol(g).bind(ctx, named));
+  using runner = typename executor<G>::device_runner;
+  typename runner::launch_fn launch = [](const G&, const void* const*, void* const*, std::ptrdiff_t, int,
+                                         void* stream, void* state) {
+    auto& ex = *static_cast<Executor*>(state);
+    if (ex.stream() != stream) ex.set_stream(stream);
+    ex.forward();
+  };
+  void* stream = runtime->stream();
+  std::string path = runtime->path_description();
+  std::vector<ndarray> outputs = runtime->outputs();
+  return executor<G>(g, ctx, std::move(args), std::move(outputs), runner{launch, stream, nullptr, runtime},
+                     std::move(path));
+}
+
+}  // namespace detail
 
 }  // namespace xsym
