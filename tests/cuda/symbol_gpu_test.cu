@@ -31,6 +31,8 @@
 #include <xsym/xsym.hpp>
 #include <xsym/cuda.cuh>
 
+#include "../support/sample_values.hpp"
+
 using Catch::Matchers::Contains;
 using xsym::execution_path;
 using xsym::ndarray;
@@ -40,33 +42,8 @@ namespace {
 
 constexpr std::size_t sizes[] = {0, 1, 1001, (std::size_t(1) << 20) + 3};
 
-// Deterministic inputs with special values (zeros, ±1, NaN, ±inf, extremes) sprinkled in, as
-// tests/symbol/executor_agreement_test.cpp makes them.
-template <class T>
-std::vector<T> sample(std::size_t n, std::uint64_t seed) {
-  std::vector<T> v(n);
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ull + 1;
-  for (std::size_t i = 0; i < n; ++i) {
-    x = x * 6364136223846793005ull + 1442695040888963407ull;
-    double u = double(x >> 11) / double(1ull << 53);  // [0, 1)
-    if constexpr (std::is_floating_point_v<T>) {
-      static const T special[] = {T(0), -T(0), T(1), T(-1), T(0.5), T(2), std::numeric_limits<T>::quiet_NaN(),
-                                  std::numeric_limits<T>::infinity(), -std::numeric_limits<T>::infinity(),
-                                  T(1e-30), T(-7.25), T(3)};
-      v[i] = i % 37 == 5 ? special[(i / 37) % std::size(special)] : T(-4 + 8 * u);
-    } else {
-      static const T special[] = {T(0), T(1), T(-1), std::numeric_limits<T>::min(), std::numeric_limits<T>::max(),
-                                  T(2), T(7)};
-      if (i % 37 == 5)
-        v[i] = special[(i / 37) % std::size(special)];
-      else if constexpr (sizeof(T) == 1)
-        v[i] = T(std::int64_t(u * 256) + std::int64_t(std::numeric_limits<T>::min()));
-      else
-        v[i] = T(std::int64_t(u * 41) - 20);
-    }
-  }
-  return v;
-}
+// Deterministic inputs, the same as tests/symbol/executor_agreement_test.cpp's.
+using xsym_test::sample;
 
 template <class T>
 ndarray on(const std::vector<T>& v, xsym::context ctx) {
