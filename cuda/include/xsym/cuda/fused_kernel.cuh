@@ -25,6 +25,8 @@
 #include <xsym/exec/cpu_loop.hpp>
 #include <xsym/exec/lower.hpp>
 
+#include <xsym/core/error.hpp>
+
 #include "error.hpp"
 #include "thread_work.hpp"
 
@@ -209,19 +211,30 @@ exec::output_stage<Out, F> shifted(const exec::output_stage<Out, F>& s, std::ptr
 }
 
 #if defined(__CUDACC__)
+/// What launch() does with arrays that share no head (views at different offsets).
+enum class misaligned { scalar_kernel, error };
+
 /// Enqueues the fused kernel over elements [0, n) of every stage on `stream` (of the current
-/// device): the vector kernel when the arrays share a head, the scalar kernel otherwise, in
-/// pieces of at most 2^30 elements. Asynchronous; launch errors throw xsym::error.
-template <class... Stage>
+/// device): the vector kernel when the arrays share a head, otherwise the scalar kernel (or, with
+/// `misaligned::error`, an xsym::error: for callers whose arrays are all ndarrays, 64-byte
+/// aligned, which need not compile the scalar kernel). In pieces of at most 2^30 elements.
+/// Asynchronous; launch errors throw xsym::error.
+template <misaligned Otherwise = misaligned::scalar_kernel, class... Stage>
 void launch(cudaStream_t stream, std::ptrdiff_t n, const Stage&... stages) {
   constexpr unsigned V = vector_width<Stage...>();
   const int head = common_head<V>(stages...);
+  if constexpr (Otherwise == misaligned::error)
+    if (head < 0) throw xsym::error("xsym fused kernel launch: the arrays are not aligned alike");
   for (std::ptrdiff_t first = 0; first < n; first += max_launch_elements) {
     const auto m = unsigned(std::min(n - first, max_launch_elements));
-    if (head >= 0)
-      launch_piece<V, vectors_per_thread>(stream, split_elements(m, unsigned(head), V), shifted(stages, first)...);
-    else
-      launch_piece<1, scalars_per_thread>(stream, split_elements(m, 0, 1), shifted(stages, first)...);
+    if constexpr (Otherwise == misaligned::scalar_kernel) {
+      if (head < 0) {
+        launch_piece<1, scalars_per_thread>(stream, split_elements(m, 0, 1), shifted(stages, first)...);
+        XSYM_CUDA_CHECK(cudaGetLastError(), "xsym fused kernel launch");
+        continue;
+      }
+    }
+    launch_piece<V, vectors_per_thread>(stream, split_elements(m, unsigned(head), V), shifted(stages, first)...);
     XSYM_CUDA_CHECK(cudaGetLastError(), "xsym fused kernel launch");
   }
 }
