@@ -3,7 +3,8 @@
 
 The TU holds ONE static graph of N op nodes over four float variables A B C D
 (`xsym::variable<"A", float>()`, so that bind instantiates the fused loop for float only), then
-binds it and calls forward() once, so that the whole fused CPU loop is instantiated. With
+binds it and calls forward() once, so that the whole fused CPU loop is instantiated (compiled by
+nvcc with XSYM_WITH_CUDA, it also binds it on gpu(0): the fused CUDA kernel). With
 --symbol it also converts the graph to a runtime `xsym::Symbol` (`xsym::Symbol s = e;`), which
 instantiates the static-to-runtime conversion for every node. With --baseline it writes a TU
 that only includes <xsym/xsym.hpp> and has an empty main (the fixed cost every TU pays).
@@ -167,6 +168,11 @@ def translation_unit(nodes, seed, symbol, shape="tree"):
     text.append("  auto X = xsym::ndarray::zeros<float>({1024});")
     text.append('  auto ex = xsym::bind(e, xsym::cpu(0), {{"A", X}, {"B", X}, {"C", X}, {"D", X}});')
     text.append("  ex.forward();  // instantiates the fused loop")
+    text.append("#if defined(__CUDACC__) && defined(XSYM_WITH_CUDA)  // nvcc: the fused CUDA kernel too")
+    text.append('  auto Y = xsym::ndarray::zeros<float>({1024}, xsym::gpu(0));')
+    text.append('  auto gex = xsym::bind(e, xsym::gpu(0), {{"A", Y}, {"B", Y}, {"C", Y}, {"D", Y}});')
+    text.append("  gex.forward();")
+    text.append("#endif")
     result = "static_cast<int>(ex.outputs().size())"
     if symbol:
         text.append("  xsym::Symbol s = e;  // instantiates the static-to-runtime conversion")

@@ -9,11 +9,12 @@ the median is reported. The repetitions run round-robin over all TUs, so that a 
 machine's load during the run does not bias the TUs measured last. With --symbol the first shape
 is also compiled with the conversion to xsym::Symbol. Flags are those of the Release build:
   g++   -std=c++20 -O3 -DNDEBUG -fopenmp -ffp-contract=off -I include -c x.cpp
-  nvcc  -std=c++20 -O3 --expt-relaxed-constexpr -x cu -arch=sm_90 -DNDEBUG -Xcompiler=-fopenmp
-        -I include -c x.cu
-nvcc is looked up on PATH, then /usr/local/cuda/bin. With cuobjdump next to it, the kernels in
-the object and the size of its cubins are counted too. The GPU fused kernel does not exist yet,
-so nvcc compiles the CPU path only (host code through g++, no device code).
+  nvcc  -std=c++20 -O3 --expt-relaxed-constexpr --fmad=false --diag-suppress=186 -x cu -arch=sm_90
+        -DNDEBUG -DXSYM_WITH_CUDA=1 -Xcompiler=-fopenmp -I include -I cuda/include -c x.cu
+(what a target linking xsym::cuda gets). nvcc is looked up on PATH, then /usr/local/cuda/bin.
+The .cu binds the graph on the CPU and on gpu(0): nvcc compiles the CPU loop and the graph's
+fused CUDA kernels (two, for float). With cuobjdump next to it, the kernels in the object and
+the size of its cubins are counted too.
 
 A compile that fails (e.g. g++'s template depth limit of 900 on deep graphs) is reported as
 failed, with the compiler's first error line, and not repeated.
@@ -42,8 +43,8 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import generate  # noqa: E402
 
 GXX_FLAGS = ["-std=c++20", "-O3", "-DNDEBUG", "-fopenmp", "-ffp-contract=off"]
-NVCC_FLAGS = ["-std=c++20", "-O3", "--expt-relaxed-constexpr", "-x", "cu", "-arch=sm_90",
-              "-DNDEBUG", "-Xcompiler=-fopenmp"]
+NVCC_FLAGS = ["-std=c++20", "-O3", "--expt-relaxed-constexpr", "--fmad=false", "--diag-suppress=186", "-x", "cu",
+              "-arch=sm_90", "-DNDEBUG", "-DXSYM_WITH_CUDA=1", "-Xcompiler=-fopenmp"]
 GNU_TIME = "/usr/bin/time"
 
 
@@ -147,7 +148,8 @@ def jobs_for(title, stem, text, work, cxx, nvcc):
     jobs = {"g++": Job(title, "g++", [cxx] + GXX_FLAGS + inc + ["-c", src_cpp, "-o", obj], work, obj)}
     if nvcc:
         obj = os.path.join(work, stem + ".cu.o")
-        jobs["nvcc"] = Job(title, "nvcc", [nvcc] + NVCC_FLAGS + inc + ["-c", src_cu, "-o", obj], work, obj)
+        cuda_inc = ["-I", os.path.join(ROOT, "cuda", "include")]
+        jobs["nvcc"] = Job(title, "nvcc", [nvcc] + NVCC_FLAGS + inc + cuda_inc + ["-c", src_cu, "-o", obj], work, obj)
     return jobs
 
 
@@ -197,17 +199,17 @@ def markdown(data):
     lines.append(f"Median of {data['reps']} compiles (`-c`, no link) under GNU time: wall seconds and "
                  "peak resident memory of the biggest compiler process. Each TU holds one static graph "
                  "of N op nodes (random + - * / maximum minimum exp tanh and scalar ops over four "
-                 "float variables), `xsym::bind` and one `forward()`, so that the fused CPU loop is "
-                 "instantiated (benchmarks/compile_cost/generate.py). `tree`: a random expression "
+                 "float variables), `xsym::bind` and one `forward()`, so that the fused CPU loop (with "
+                 "nvcc also the fused CUDA kernel) is instantiated (benchmarks/compile_cost/generate.py). `tree`: a random expression "
                  "tree (typical); `chain`: each node reads the one before (depth N, the worst case "
                  "for template recursion).")
     lines.append("")
     lines.append(f"- g++: `{data['versions']['g++']}`; flags `{' '.join(GXX_FLAGS)} -I include -c`")
     lines.append(f"- nvcc: `{data['versions']['nvcc']}`"
-                 + (f"; flags `{' '.join(NVCC_FLAGS)} -I include -c`" if data["nvcc"] else ""))
+                 + (f"; flags `{' '.join(NVCC_FLAGS)} -I include -I cuda/include -c`" if data["nvcc"] else ""))
     if data["nvcc"]:
-        lines.append("- nvcc compiles the CPU path only: the GPU fused kernel does not exist yet in "
-                     "this repository, so the .cu TU has no device code (host code through g++).")
+        lines.append("- the .cu TU binds the graph on the CPU and on gpu(0): nvcc compiles the CPU loop (host "
+                     "code through g++) and the graph's two fused CUDA kernels (float32; sm_90).")
     cuda_stats = data["cuobjdump"] is not None
     lines.append("- kernels / cubin size: " + ("counted with cuobjdump" if cuda_stats else
                  "n/a (no cuobjdump on this machine)"))
