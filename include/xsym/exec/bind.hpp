@@ -174,9 +174,10 @@ inline namespace without_cuda_kernels {
 /// Binds arrays to the arguments of static graph `g` on context `ctx`. Returns an executor whose
 /// forward() runs one fused loop (cpu) or one fused CUDA kernel (gpu, in a unit compiled by nvcc
 /// that links xsym::cuda; elsewhere the runtime per-op GPU path) for the whole graph.
-/// Throws xsym::error for: a missing or unknown argument name, an argument on another context, arrays of different shapes or dtypes meeting at an op (naming
-/// the node and input), a typed variable bound to another dtype, an untyped argument whose dtype
-/// is not one of `bindable_dtypes`.
+/// Throws xsym::error for: a missing or unknown argument name, an argument on another context,
+/// arrays of different shapes or dtypes meeting at an op (naming the node and input), a typed
+/// variable bound to another dtype, an untyped argument whose dtype is not one of
+/// `bindable_dtypes`; on a GPU, for no usable device (xsym::cuda::require_device's error).
 template <bindable_graph G>
 executor<G> bind(const G& g, context ctx, const std::map<std::string, ndarray>& args) {
   using info = detail::graph_info<G>;
