@@ -2,6 +2,9 @@
 // C++): xsym::bind has no fused kernel here, so it runs the graph's Symbol through the runtime
 // executor's per-op GPU kernels (detail::bind_through_runtime, symbol/from_static.hpp), and its
 // executor says so. Skipped (exit 77) without a GPU, with the rest of xsym_cuda_tests.
+// The first graph is the same type as in tests/cuda/fused_kernel_test.cu (nvcc), which expects
+// the fused kernel for it: one program binds it both ways, so these two tests also check that
+// the two versions of bind (inline namespaces, exec/bind.hpp) never stand in for each other.
 #include <cstdint>
 #include <vector>
 
