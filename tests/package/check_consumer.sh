@@ -4,8 +4,10 @@
 #   (a) through add_subdirectory(<xsym source dir>)
 #   (b) through find_package(xsym CONFIG REQUIRED) after `cmake --install` of a fresh,
 #       tests-off configure of xsym into <work dir>/prefix.
+#   (c) with XSYM_CUDA_COMPILER set (xsym built with CUDA): the same install with CUDA on, and a
+#       consumer .cu file linking xsym::cuda from find_package(xsym COMPONENTS cuda).
 # Environment (set by tests/CMakeLists.txt): XSYM_CMAKE, XSYM_GENERATOR, XSYM_CXX,
-# XSYM_PREFIX_PATH (':'-separated, e.g. .device-deps on the GPU machine).
+# XSYM_PREFIX_PATH (':'-separated, e.g. .device-deps on the GPU machine), XSYM_CUDA_COMPILER.
 set -euo pipefail
 
 src=$(cd "$1" && pwd)
@@ -45,3 +47,19 @@ step "(b) cmake --install, then find_package"
 "$work/installed/consumer"
 "$work/installed/consumer_runtime"
 echo "find_package consumer: OK"
+
+if [[ -n "${XSYM_CUDA_COMPILER:-}" ]]; then
+  step "(c) cmake --install with CUDA, then find_package(xsym COMPONENTS cuda) from a .cu file"
+  cuda=("-DCMAKE_CUDA_COMPILER=$XSYM_CUDA_COMPILER" -DCMAKE_CUDA_ARCHITECTURES=90)
+  "$cmake" -S "$src" -B "$work/xsym-cuda-build" "${common[@]}" "${cuda[@]}" \
+    ${prefix_path:+"-DCMAKE_PREFIX_PATH=${prefix_path//:/;}"} \
+    -DXSYM_BUILD_TESTS=OFF -DXSYM_BUILD_EXAMPLES=OFF -DXSYM_BUILD_BENCHMARKS=OFF \
+    -DXSYM_ENABLE_CUDA=ON -DCMAKE_INSTALL_PREFIX="$work/prefix-cuda"
+  "$cmake" --build "$work/xsym-cuda-build"
+  "$cmake" --install "$work/xsym-cuda-build"
+  "$cmake" -S "$consumer" -B "$work/installed-cuda" "${common[@]}" "${cuda[@]}" -DCONSUMER_CUDA=ON \
+    "-DCMAKE_PREFIX_PATH=$work/prefix-cuda${prefix_path:+;${prefix_path//:/;}}"
+  "$cmake" --build "$work/installed-cuda"
+  "$work/installed-cuda/consumer_cuda"
+  echo "find_package(xsym COMPONENTS cuda) consumer: OK"
+fi
