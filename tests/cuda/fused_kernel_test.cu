@@ -23,6 +23,8 @@
 #include <xsym/xsym.hpp>
 #include <xsym/cuda.cuh>
 
+#include "../support/ulps.hpp"
+
 using Catch::Matchers::Contains;
 namespace ops = xsym::ops;
 
@@ -49,16 +51,7 @@ bool exact_on_gpu(std::string_view op) {
   return false;
 }
 
-template <class T>
-std::uint64_t ulps(T x, T y) {
-  using Bits = std::conditional_t<sizeof(T) == 4, std::int32_t, std::int64_t>;
-  Bits i, j;
-  std::memcpy(&i, &x, sizeof x);
-  std::memcpy(&j, &y, sizeof y);
-  if (i < 0) i = std::numeric_limits<Bits>::min() - i;
-  if (j < 0) j = std::numeric_limits<Bits>::min() - j;
-  return i > j ? std::uint64_t(i) - std::uint64_t(j) : std::uint64_t(j) - std::uint64_t(i);
-}
+using xsym_test::ulps;
 
 template <class T>
 bool agrees(T got, T want, bool exact) {

@@ -32,6 +32,7 @@
 #include <xsym/cuda.cuh>
 
 #include "../support/sample_values.hpp"
+#include "../support/ulps.hpp"
 
 using Catch::Matchers::Contains;
 using xsym::execution_path;
@@ -68,16 +69,7 @@ constexpr accuracy accuracy_of() {
     return Op::integer_rule == o::integers::exact ? accuracy::exact : accuracy::libm;
 }
 
-template <class F>
-std::uint64_t ulps(F a, F b) {
-  using I = std::conditional_t<sizeof(F) == 4, std::int32_t, std::int64_t>;
-  auto key = [](F f) {
-    I i = std::bit_cast<I>(f);
-    return i < 0 ? std::numeric_limits<I>::min() - i : i;  // monotonic order of the floats
-  };
-  auto ka = std::int64_t(key(a)), kb = std::int64_t(key(b));
-  return std::uint64_t(ka > kb ? ka - kb : kb - ka);
-}
+using xsym_test::ulps;
 
 template <class T>
 bool close(T g, T w, accuracy acc) {

@@ -18,6 +18,7 @@
 #include <xsym/xsym.hpp>
 
 #include "../support/sample_values.hpp"
+#include "../support/ulps.hpp"
 
 namespace {
 
@@ -33,17 +34,7 @@ ndarray make(const std::vector<T>& v) {
   return ndarray::array<T>(v, xsym::shape{std::int64_t(v.size())});
 }
 
-// Distance in units in the last place between two finite floats of the same sign region.
-template <class F>
-std::uint64_t ulps(F a, F b) {
-  using I = std::conditional_t<sizeof(F) == 4, std::int32_t, std::int64_t>;
-  auto key = [](F f) {
-    I i = std::bit_cast<I>(f);
-    return i < 0 ? std::numeric_limits<I>::min() - i : i;  // monotonic order of the floats
-  };
-  auto ka = std::int64_t(key(a)), kb = std::int64_t(key(b));
-  return std::uint64_t(ka > kb ? ka - kb : kb - ka);
-}
+using xsym_test::ulps;
 
 template <class T>
 void compare_as(const ndarray& got, const ndarray& want, bool exact, const std::string& what) {
