@@ -202,15 +202,16 @@ void synchronize(int device) {
 
 void stream_wait(cudaStream_t waiter, cudaStream_t waited, int device) {
   if (waiter == waited) return;
+  // Every executor's forward() calls this twice: the message is built only on failure.
   require_device(device, "xsym::cuda::stream_wait");
-  const std::string op = "xsym::cuda::stream_wait on " + gpu_str(device);
-  device_guard guard(device, op);
+  device_guard guard(device, "xsym::cuda::stream_wait");
   cudaEvent_t event = nullptr;
-  check(cudaEventCreateWithFlags(&event, cudaEventDisableTiming), op);
+  XSYM_CUDA_CHECK(cudaEventCreateWithFlags(&event, cudaEventDisableTiming),
+                  "xsym::cuda::stream_wait on " + gpu_str(device));
   cudaError_t err = cudaEventRecord(event, waited);
   if (err == cudaSuccess) err = cudaStreamWaitEvent(waiter, event, 0);
   (void)cudaEventDestroy(event);  // released once the wait no longer needs it
-  check(err, op);
+  XSYM_CUDA_CHECK(err, "xsym::cuda::stream_wait on " + gpu_str(device));
 }
 
 void wait_to_read(const xsym::ndarray& a) {
