@@ -129,23 +129,25 @@ void release(void* p, int device) noexcept {
   }
 }
 
-void copy_to_host(void* host, const void* src, std::size_t bytes, int device) {
+// A copy between host memory and gpu(device) on the storage stream, finished on return: for
+// reads the data is wanted now, for writes the host buffer may be a temporary that dies.
+void copy_on_storage_stream(void* dst, const void* src, std::size_t bytes, int device, cudaMemcpyKind kind,
+                            const char* what) {
   if (bytes == 0) return;
-  device_state& s = state(device, "ndarray copy to host");
-  const std::string op = "xsym::ndarray copy to host from " + gpu_str(device);
+  device_state& s = state(device, what);
+  const bool to_host = kind == cudaMemcpyDeviceToHost;
+  const std::string op = std::string("xsym::") + what + (to_host ? " from " : " to ") + gpu_str(device);
   device_guard guard(device, op);
-  check(cudaMemcpyAsync(host, src, bytes, cudaMemcpyDeviceToHost, s.stream), op);
+  check(cudaMemcpyAsync(dst, src, bytes, kind, s.stream), op);
   check(cudaStreamSynchronize(s.stream), op);
 }
 
+void copy_to_host(void* host, const void* src, std::size_t bytes, int device) {
+  copy_on_storage_stream(host, src, bytes, device, cudaMemcpyDeviceToHost, "ndarray copy to host");
+}
+
 void copy_from_host(void* dst, const void* host, std::size_t bytes, int device) {
-  if (bytes == 0) return;
-  device_state& s = state(device, "ndarray copy from host");
-  const std::string op = "xsym::ndarray copy from host to " + gpu_str(device);
-  device_guard guard(device, op);
-  check(cudaMemcpyAsync(dst, host, bytes, cudaMemcpyHostToDevice, s.stream), op);
-  // The host buffer may be a temporary that dies on return: the copy must be finished.
-  check(cudaStreamSynchronize(s.stream), op);
+  copy_on_storage_stream(dst, host, bytes, device, cudaMemcpyHostToDevice, "ndarray copy from host");
 }
 
 const device_backend the_backend{&allocate, &release, &copy_to_host, &copy_from_host};

@@ -33,26 +33,26 @@ void launch_node(void* stream, std::ptrdiff_t n, void* out, const F& f) {
 }
 
 template <class Op, class T>
-void unary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const gpu_elementwise_params&, void* stream) {
+void unary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&, void* stream) {
   using F = lowered::apply<Op, ops::no_param, in<T>>;
   launch_node<T>(stream, n, out, F{{}, {static_cast<const T*>(x[0])}});
 }
 
 template <class Op, class T>
-void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const gpu_elementwise_params&, void* stream) {
+void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&, void* stream) {
   using F = lowered::apply<Op, ops::no_param, in<T>, in<T>>;
   launch_node<T>(stream, n, out, F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}});
 }
 
 template <class Op, class T>
-void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const gpu_elementwise_params& p, void* stream) {
+void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p, void* stream) {
   using F = lowered::apply<Op, T, in<T>>;
   const T s = Op::template lower<T>(ops::scalar_value(p.scalar));
   launch_node<T>(stream, n, out, F{s, {static_cast<const T*>(x[0])}});
 }
 
 template <class T>
-void clip_kernel(const void* const* x, void* out, std::ptrdiff_t n, const gpu_elementwise_params& p, void* stream) {
+void clip_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p, void* stream) {
   using P = ops::clip::lowered_param<T>;
   using F = lowered::apply<ops::clip, P, in<T>>;
   const P bounds = ops::clip::lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
@@ -60,7 +60,7 @@ void clip_kernel(const void* const* x, void* out, std::ptrdiff_t n, const gpu_el
 }
 
 template <class To, class From>
-void cast_kernel(const void* const* x, void* out, std::ptrdiff_t n, const gpu_elementwise_params&, void* stream) {
+void cast_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&, void* stream) {
   using F = lowered::apply<ops::cast<To>, ops::no_param, in<From>>;
   launch_node<To>(stream, n, out, F{{}, {static_cast<const From*>(x[0])}});
 }

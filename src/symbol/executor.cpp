@@ -484,7 +484,7 @@ class builder {
       if (on_gpu()) {
         auto launch = gpu_kernel(n, in.at(0).type, out.at(0).type);
         auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);  // parses the attributes
-        add_gpu_step(launch, in, out[0], {k.params.scalar, k.params.a_min, k.params.a_max});
+        add_gpu_step(launch, in, out[0], k.params);
       } else {
         auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);
         ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
@@ -505,7 +505,7 @@ class builder {
 
   // One kernel on the executor's current stream (read when the step runs: set_stream may change it).
   void add_gpu_step(gpu_elementwise_launch launch, const std::vector<tensor>& in, const tensor& out,
-                    gpu_elementwise_params params) {
+                    elementwise_params params) {
     std::array<const void*, 3> ptrs{};
     for (std::size_t j = 0; j < in.size() && j < ptrs.size(); ++j) ptrs[j] = in[j].data;
     auto n = std::ptrdiff_t(out.size());

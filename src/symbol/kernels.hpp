@@ -12,6 +12,7 @@
 
 #include "xsym/core/dtype.hpp"
 #include "xsym/core/shape.hpp"
+#include "xsym/symbol/gpu_backend.hpp"
 #include "xsym/symbol/graph_node.hpp"
 
 namespace xsym::kernels {
@@ -29,11 +30,9 @@ struct tensor {
 
 // ---- elementwise ops (every op of the operator table, every element_type) -------------------
 
-/// The run-time parameters of an elementwise node, read from its attributes once, at bind.
-struct elementwise_params {
-  double scalar = 0;            // `scalar` of the scalar forms (_plus_scalar, ...)
-  double a_min = 0, a_max = 0;  // clip
-};
+/// The run-time parameters of an elementwise node, read from its attributes once, at bind
+/// (<xsym/symbol/gpu_backend.hpp>: the GPU kernels take the same).
+using elementwise_params = xsym::elementwise_params;
 
 /// Computes elements [0, n) of an elementwise op on the calling thread:
 /// out[i] = op(in[0][i], in[1][i], ...). `out` may be one of `in` (in place).

@@ -12,8 +12,9 @@
 
 namespace xsym {
 
-/// The run-time parameters of an elementwise node, read from its attributes at bind.
-struct gpu_elementwise_params {
+/// The run-time parameters of an elementwise node, read from its attributes at bind: the same
+/// struct for the CPU kernels (src/symbol/kernels.hpp) and the GPU ones.
+struct elementwise_params {
   double scalar = 0;            // `scalar` of the scalar forms (_plus_scalar, ...)
   double a_min = 0, a_max = 0;  // clip
 };
@@ -22,7 +23,7 @@ struct gpu_elementwise_params {
 /// the current device. `out` may be one of `in` (in place). Asynchronous; a failed launch throws
 /// xsym::error.
 using gpu_elementwise_launch = void (*)(const void* const* in, void* out, std::ptrdiff_t n,
-                                        const gpu_elementwise_params& params, void* stream);
+                                        const elementwise_params& params, void* stream);
 
 /// What the runtime executor needs from the CUDA layer.
 struct symbol_gpu_backend {
