@@ -44,21 +44,7 @@ std::shared_ptr<void> make_stream(int device) {
 }
 
 void run_on_stream(int device, void* s, void (*launches)(void*), void* context) {
-  const device_guard current(device, "xsym::Executor::forward");
-  const auto executor_stream = static_cast<cudaStream_t>(s);
-  const cudaStream_t storage = storage_stream(device);
-  stream_wait(executor_stream, storage, device);  // allocations and uploads before the kernels
-  try {
-    launches(context);
-  } catch (...) {
-    // Kernels enqueued before the failure still read and write the arrays: releases must wait.
-    try {
-      stream_wait(storage, executor_stream, device);
-    } catch (...) {
-    }
-    throw;
-  }
-  stream_wait(storage, executor_stream, device);  // reads, copies and releases after them
+  run_ordered(device, static_cast<cudaStream_t>(s), [&] { launches(context); });
 }
 
 const symbol_gpu_backend the_backend{&find_elementwise, &require_device, &make_stream, &run_on_stream};

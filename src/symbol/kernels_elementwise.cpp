@@ -95,7 +95,10 @@ struct kernel_table {
     using S = ops::scalar<B, false>;
     using R = ops::scalar<B, true>;
     ops[B::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &binary_kernel<B, T>; });
-    ops[S::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<S, T>; });
+    // A commutative op has one name for both scalar forms: R's kernel serves it (the GPU table,
+    // cuda/src/elementwise_binary.cu, does the same), and S's is never instantiated.
+    if constexpr (S::names.mxnet != R::names.mxnet)
+      ops[S::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<S, T>; });
     ops[R::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<R, T>; });
   }
 };

@@ -39,7 +39,7 @@ struct coverage {
 template <unsigned V, unsigned U>
 coverage simulate(unsigned n, unsigned head, unsigned block_dim, unsigned max_blocks) {
   const element_split s = xsym::cuda::split_elements(n, head, V);
-  const unsigned grid = xsym::cuda::grid_for(s, V, U, block_dim, max_blocks);
+  const unsigned grid = xsym::cuda::grid_for(s, U, block_dim, max_blocks);
   coverage c{std::vector<std::uint8_t>(n, 0)};
   auto visit = [&](unsigned i) {
     REQUIRE(i < n);
@@ -113,8 +113,8 @@ TEST_CASE("the launch splits match the kernel's vector width", "[nvcc][cuda_host
   CHECK(xsym::cuda::split_elements(2, 3, 4).chunks == 0);
   CHECK(xsym::cuda::split_elements(0, 0, 4).tail == 0);
   // One tile per block, at least one block (for the head and tail).
-  CHECK(xsym::cuda::grid_for(xsym::cuda::split_elements(0, 0, 4), 4, 2, 256, 100) == 1);
-  CHECK(xsym::cuda::grid_for(xsym::cuda::split_elements(1u << 26, 0, 4), 4, 2, 256, 0x7fffffffu) == (1u << 26) / 2048);
+  CHECK(xsym::cuda::grid_for(xsym::cuda::split_elements(0, 0, 4), 2, 256, 100) == 1);
+  CHECK(xsym::cuda::grid_for(xsym::cuda::split_elements(1u << 26, 0, 4), 2, 256, 0x7fffffffu) == (1u << 26) / 2048);
 }
 
 // ---- the kernel body over host arrays, against the CPU loop --------------------------------
@@ -128,7 +128,7 @@ bool simulate_launch(unsigned n, const Stage&... stages) {
   constexpr unsigned V = fused::vector_width<Stage...>();
   const int head = fused::common_head<V>(stages...);
   auto run = [&]<unsigned W, unsigned U>(const element_split& s) {
-    const unsigned grid = xsym::cuda::grid_for(s, W, U, fused::block_dim, 0x7fffffffu);
+    const unsigned grid = xsym::cuda::grid_for(s, U, fused::block_dim, 0x7fffffffu);
     for (unsigned b = 0; b < grid; ++b)
       for (unsigned t = 0; t < fused::block_dim; ++t) fused::fused_thread<W, U>(s, b, t, grid, fused::block_dim, stages...);
   };

@@ -94,4 +94,25 @@ class device_guard {
   int previous_ = -1;  // -1: nothing to restore
 };
 
+/// Runs launches() with gpu(device) current, enqueuing on `stream` (an executor's), ordered after
+/// the work on the device's storage stream, and orders the storage stream after it, also when
+/// launches() throws (kernels enqueued before the failure still use the arrays). What every
+/// executor's forward() does (cuda/README.md, "Rules for work on other streams").
+template <class Launches>
+void run_ordered(int device, cudaStream_t stream, Launches&& launches) {
+  const device_guard current(device, "xsym::executor::forward");
+  const cudaStream_t storage = storage_stream(device);
+  stream_wait(stream, storage, device);  // allocations and uploads before the kernels
+  try {
+    launches();
+  } catch (...) {
+    try {
+      stream_wait(storage, stream, device);
+    } catch (...) {
+    }
+    throw;
+  }
+  stream_wait(storage, stream, device);  // reads, copies and releases after them
+}
+
 }  // namespace xsym::cuda

@@ -166,7 +166,7 @@ __global__ void __launch_bounds__(block_dim) fused_kernel(element_split s, Stage
 // The <<<>>> arguments stay plain parameters (TOOLCHAIN.md, pitfall 3).
 template <unsigned V, unsigned U, class... Stage>
 void launch_piece(cudaStream_t stream, const element_split& s, const Stage&... stages) {
-  unsigned grid = grid_for(s, V, U, block_dim, 0x7fffffffu);
+  unsigned grid = grid_for(s, U, block_dim, 0x7fffffffu);
   fused_kernel<V, U><<<grid, block_dim, 0, stream>>>(s, stages...);
 }
 #endif

@@ -18,13 +18,11 @@ template <class G, dtype... Free>
 struct fused_instance {
   static void run(const G& g, const void* const* args, void* const* outs, std::ptrdiff_t n, int device,
                   void* stream, void* /*state*/) {
-    device_guard current(device, "xsym::executor::forward");
     auto s = static_cast<cudaStream_t>(stream);
-    cudaStream_t storage = storage_stream(device);
-    stream_wait(s, storage, device);  // allocations and uploads before the kernel
-    xsym::detail::instance<G, Free...>::with_stages(
-        g, args, outs, [&](const auto&... stages) { fused::launch(s, n, stages...); });
-    stream_wait(storage, s, device);  // reads, copies and releases after it
+    run_ordered(device, s, [&] {
+      xsym::detail::instance<G, Free...>::with_stages(
+          g, args, outs, [&](const auto&... stages) { fused::launch(s, n, stages...); });
+    });
   }
 };
 

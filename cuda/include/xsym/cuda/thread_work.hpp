@@ -47,9 +47,7 @@ XSYM_HD constexpr element_split split_elements(unsigned n, unsigned head, unsign
 /// Blocks needed so that every tile has its own block (the grid a launch uses, capped by
 /// `max_blocks`; at least 1 so that head and tail run). With block_dim >= 32 the first block's
 /// threads outnumber head + tail (at most 2 * (16 - 1) elements), which thread_work needs.
-XSYM_HD constexpr unsigned grid_for(const element_split& s, unsigned V, unsigned U, unsigned block_dim,
-                                    unsigned max_blocks) {
-  (void)V;
+XSYM_HD constexpr unsigned grid_for(const element_split& s, unsigned U, unsigned block_dim, unsigned max_blocks) {
   const unsigned tile_chunks = block_dim * U;
   const unsigned tiles = s.chunks / tile_chunks + (s.chunks % tile_chunks != 0);
   const unsigned blocks = tiles ? tiles : 1;
