@@ -15,3 +15,10 @@
 #include "symbol/symbol.hpp"
 #include "viz/plot_network.hpp"
 #include "viz/render.hpp"
+#include "expr/print.hpp"
+
+// The fused kernel of static graphs bound to a GPU, in the units where bind uses it
+// (exec/bind.hpp, XSYM_FUSED_CUDA): plugged in from above the layers, here.
+#if XSYM_FUSED_CUDA
+#include <xsym/cuda/static_kernel.cuh>
+#endif

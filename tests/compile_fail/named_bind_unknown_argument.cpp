@@ -1,4 +1,5 @@
-// expect: name<'X'>.*a named argument is not an argument of the graph|a named argument is not an argument of the graph.*name<'X'>
+// expect: name<'X'>.*this name is not an argument of the graph|this name is not an argument of the graph.*name<'X'>
+// max lines: 20
 // A misspelled (or foreign) variable in the named bind form; the message shows its name.
 #include <xsym/xsym.hpp>
 int main() {

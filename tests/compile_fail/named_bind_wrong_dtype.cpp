@@ -1,4 +1,5 @@
-// expect: a typed variable is bound to a typed_ndarray of another element type
+// expect: this typed variable is bound to a typed_ndarray of another element type
+// max lines: 20
 // A float variable bound to an int32 array through the typed form.
 #include <cstdint>
 #include <xsym/xsym.hpp>

@@ -1,6 +1,6 @@
 // A static graph bound to a GPU in a translation unit NOT compiled by nvcc (this file is plain
 // C++): xsym::bind has no fused kernel here, so it runs the graph's Symbol through the runtime
-// executor's per-op GPU kernels (detail::bind_through_runtime, symbol/from_static.hpp), and its
+// executor's per-op GPU kernels (exec/gpu_plug.hpp, registered by src/symbol/from_static.cpp), and its
 // executor says so. Skipped (exit 77) without a GPU, with the rest of xsym_cuda_tests.
 // The first graph is the same type as in tests/cuda/fused_kernel_test.cu (nvcc), which expects
 // the fused kernel for it: one program binds it both ways, so these two tests also check that

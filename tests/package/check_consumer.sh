@@ -4,6 +4,7 @@
 #   (a) through add_subdirectory(<xsym source dir>)
 #   (b) through find_package(xsym CONFIG REQUIRED) after `cmake --install` of a fresh,
 #       tests-off configure of xsym into <work dir>/prefix.
+#   (d) a consumer built with -O3 -Wall -Wextra -Werror by g++ and by clang++, from (b)'s install.
 #   (c) with XSYM_CUDA_COMPILER set (xsym built with CUDA): the same install with CUDA on, and a
 #       consumer .cu file linking xsym::cuda from find_package(xsym COMPONENTS cuda).
 # Environment (set by tests/CMakeLists.txt): XSYM_CMAKE, XSYM_GENERATOR, XSYM_CXX,
@@ -47,6 +48,17 @@ step "(b) cmake --install, then find_package"
 "$work/installed/consumer"
 "$work/installed/consumer_runtime"
 echo "find_package consumer: OK"
+
+step "(d) -O3 -Wall -Wextra -Werror consumers, g++ and clang++"
+for cxx in g++ clang++; do
+  if ! command -v "$cxx" >/dev/null; then echo "($cxx not found: skipped)"; continue; fi
+  "$cmake" -S "$consumer" -B "$work/werror-$cxx" -G "$gen" -DCMAKE_BUILD_TYPE=Release \
+    "-DCMAKE_CXX_COMPILER=$cxx" -DCONSUMER_WERROR=ON \
+    "-DCMAKE_PREFIX_PATH=$work/prefix${prefix_path:+;${prefix_path//:/;}}"
+  "$cmake" --build "$work/werror-$cxx" --target consumer_werror
+  "$work/werror-$cxx/consumer_werror"
+done
+echo "-Werror consumers: OK"
 
 if [[ -n "${XSYM_CUDA_COMPILER:-}" ]]; then
   step "(c) cmake --install with CUDA, then find_package(xsym COMPONENTS cuda) from a .cu file"

@@ -15,7 +15,7 @@ struct context {
   friend constexpr bool operator==(const context&, const context&) = default;
   /// "cpu(0)", "gpu(1)": MXNet's spelling.
   std::string str() const {
-    return (type == device::cpu ? "cpu(" : "gpu(") + std::to_string(id) + ")";
+    return std::string(type == device::cpu ? "cpu(" : "gpu(") + std::to_string(id) + ")";
   }
 };
 

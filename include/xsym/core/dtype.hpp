@@ -58,6 +58,11 @@ constexpr std::size_t dtype_size(dtype t) {
   return 0;
 }
 
+/// "a float32", "an int64": a dtype's name with its English article, for messages.
+inline std::string with_article(std::string_view dtype_name) {
+  return std::string(dtype_name.starts_with("int") ? "an " : "a ") + std::string(dtype_name);
+}
+
 inline std::ostream& operator<<(std::ostream& os, dtype t) { return os << dtype_name(t); }
 
 /// True for the C++ types that are xsym element types.

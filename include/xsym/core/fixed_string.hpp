@@ -11,6 +11,7 @@ namespace xsym {
 template <std::size_t N>
 struct fixed_string {
   char v[N]{};
+  constexpr fixed_string() = default;
   constexpr fixed_string(const char (&s)[N]) {
     for (std::size_t i = 0; i < N; ++i) v[i] = s[i];
   }

@@ -37,9 +37,15 @@ class shape {
 
   /// MXNet's tuple spelling used in its error messages: "[2,3]".
   std::string str() const {
+    // Appended piece by piece: `"," + std::to_string(d)` makes g++ 12 warn falsely in users'
+    // code (-Wrestrict, core/text.hpp).
     std::string s = "[";
-    for (std::size_t i = 0; i < dims_.size(); ++i) s += (i ? "," : "") + std::to_string(dims_[i]);
-    return s + "]";
+    for (std::size_t i = 0; i < dims_.size(); ++i) {
+      if (i) s += ',';
+      s += std::to_string(dims_[i]);
+    }
+    s += ']';
+    return s;
   }
 
  private:

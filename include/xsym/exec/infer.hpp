@@ -8,6 +8,7 @@
 #include "../core/dtype.hpp"
 #include "../core/error.hpp"
 #include "../core/shape.hpp"
+#include "../core/text.hpp"
 #include "../expr/graph_info.hpp"
 #include "../ndarray/ndarray.hpp"
 
@@ -18,6 +19,24 @@ struct node_types {
   std::vector<xsym::shape> shapes;
   std::vector<dtype> dtypes;
 };
+
+/// Where node `i`'s shape (or, with `dtypes`, its dtype) comes from, in words: "argument 'x'",
+/// or "the output of node '_mul1', whose shape comes from argument 'C'". An elementwise op takes both
+/// from its first input, so the chain of first inputs leads to the argument (or to the Cast
+/// that set the dtype).
+template <class G>
+std::string origin(int i, bool dtypes) {
+  using info = detail::graph_info<G>;
+  auto name = [](int k) { return detail::cat("'", info::node_names[std::size_t(k)], "'"); };
+  if (info::nodes[i].is_variable) return "argument " + name(i);
+  int source = i;
+  while (!info::nodes[source].is_variable && !(dtypes && info::nodes[source].casts))
+    source = info::nodes[source].inputs[0];
+  std::string what = dtypes ? "dtype" : "shape";
+  std::string from = info::nodes[source].is_variable ? "argument " + name(source) : "the Cast " + name(source);
+  if (source == i) return "the Cast " + name(i);
+  return "the output of node " + name(i) + ", whose " + what + " comes from " + from;
+}
 
 /// Infers every node's shape and dtype from the bound arguments (`args` in list_arguments
 /// order). Throws xsym::error naming the argument or node at fault.
@@ -32,8 +51,8 @@ node_types infer_node_types(const std::vector<ndarray>& args) {
     const ndarray& a = args[std::size_t(k)];
     if (int pinned = info::nodes[i].pinned; pinned >= 0 && dtype(pinned) != a.dtype())
       throw error("xsym::bind: argument '" + std::string(info::arguments[std::size_t(k)]) + "' is declared " +
-                  std::string(dtype_name(dtype(pinned))) + " (a typed variable) but is bound to a " +
-                  std::string(dtype_name(a.dtype())) + " array");
+                  std::string(dtype_name(dtype(pinned))) + " (a typed variable) but is bound to " +
+                  with_article(dtype_name(a.dtype())) + " array");
     t.shapes[i] = a.shape();
     t.dtypes[i] = a.dtype();
   }
@@ -42,15 +61,18 @@ node_types infer_node_types(const std::vector<ndarray>& args) {
     if (n.is_variable) continue;
     auto name = std::string(info::node_names[std::size_t(i)]);
     auto in = [&](int k) { return std::size_t(n.inputs[k]); };
-    auto mismatch = [&](int k, const std::string& expected, const std::string& got) {
+    // MXNet's message, then where the mismatching input came from (`dtypes`: a Cast can be the
+    // source of a dtype, never of a shape).
+    auto mismatch = [&](int k, const std::string& expected, const std::string& got, bool dtypes) {
       return error("xsym::bind: Error in operator " + name + ": Incompatible attr in node " + name + " at " +
-                   std::to_string(k) + "-th input: expected " + expected + ", got " + got);
+                   std::to_string(k) + "-th input: expected " + expected + ", got " + got + " (input " +
+                   std::to_string(k) + " of " + name + " is " + origin<G>(n.inputs[k], dtypes) + ")");
     };
     for (int k = 1; k < n.num_inputs; ++k)
-      if (t.shapes[in(k)] != t.shapes[in(0)]) throw mismatch(k, t.shapes[in(0)].str(), t.shapes[in(k)].str());
+      if (t.shapes[in(k)] != t.shapes[in(0)]) throw mismatch(k, t.shapes[in(0)].str(), t.shapes[in(k)].str(), false);
     for (int k = 1; k < n.num_inputs; ++k)
       if (t.dtypes[in(k)] != t.dtypes[in(0)])
-        throw mismatch(k, std::string(dtype_name(t.dtypes[in(0)])), std::string(dtype_name(t.dtypes[in(k)])));
+        throw mismatch(k, std::string(dtype_name(t.dtypes[in(0)])), std::string(dtype_name(t.dtypes[in(k)])), true);
     t.shapes[std::size_t(i)] = t.shapes[in(0)];
     t.dtypes[std::size_t(i)] = n.casts ? dtype(n.pinned) : t.dtypes[in(0)];
   }

@@ -112,7 +112,7 @@ inline int fraction_digits(const decimal& d) { return std::max(0, int(d.digits.s
 /// True when `d` reads back as exactly `x`.
 template <class T>
 bool reads_back_as(const decimal& d, T x) {
-  std::string s = (d.negative ? "-" : "") + d.digits.substr(0, 1) + "." + d.digits.substr(1) + "e" +
+  std::string s = std::string(d.negative ? "-" : "") + d.digits.substr(0, 1) + "." + d.digits.substr(1) + "e" +
                   std::to_string(d.exponent);
   T y{};
   auto r = std::from_chars(s.data(), s.data() + s.size(), y);
@@ -155,7 +155,7 @@ decimal scientific_digits_exactly(T x, int decimals) {
   padded.resize(std::size_t(decimals) + 1, '0');
   const std::int64_t m = std::stoll(padded);
   auto make = [&](std::int64_t mantissa, int exponent) {
-    return parse_decimal((nearest.negative ? "-" : "") + std::to_string(mantissa) + "e" +
+    return parse_decimal(std::string(nearest.negative ? "-" : "") + std::to_string(mantissa) + "e" +
                          std::to_string(exponent - decimals));
   };
   // The neighbours one unit in the last digit away; 1.000e5 - 1 unit is 9.999e4 on a finer grid.
@@ -217,7 +217,7 @@ std::string float_scalar_str(T x) {
     std::string frac = fraction_part(d);
     return integer_part(d) + "." + (frac.empty() ? "0" : frac);
   }
-  std::string s = (d.negative ? "-" : "") + d.digits.substr(0, 1);
+  std::string s = std::string(d.negative ? "-" : "") + d.digits.substr(0, 1);
   if (d.digits.size() > 1) s += "." + d.digits.substr(1);
   return s + exponent_suffix(d.exponent, 2);
 }
@@ -269,7 +269,7 @@ class float_format {
     if (!std::isfinite(x)) return pad_left(non_finite_str(double(x)), std::size_t(pad_left_ + pad_right_ + 1));
     if (scientific_) {
       decimal d = scientific_digits_exactly(x, decimals_);
-      std::string mantissa = (d.negative ? "-" : "") + d.digits.substr(0, 1) + ".";
+      std::string mantissa = std::string(d.negative ? "-" : "") + d.digits.substr(0, 1) + ".";
       mantissa += d.digits.substr(1) + std::string(std::size_t(decimals_) + 1 - d.digits.size(), '0');
       return pad_left(mantissa, std::size_t(pad_left_) + 1 + std::size_t(decimals_)) +
              exponent_suffix(d.exponent, exp_digits_);
@@ -415,14 +415,18 @@ inline std::string array_str(const ndarray& a) {
 
 }  // namespace detail::print
 
-/// Prints `a` as MXNet's NDArray repr does, without its leading newline:
-/// NumPy's str() of the values, a newline, then `<NDArray 2x2 @cpu(0)>`. GPU arrays are copied
-/// to the host first. A default-constructed handle prints `<empty NDArray>`.
+/// Prints `a` as Python's `print(a)` does for an MXNet NDArray, without its leading newline:
+/// NumPy's str() of the values, a newline, `<NDArray 2x2 @cpu(0)>` and a newline, so that two
+/// prints never run together. GPU arrays are copied to the host first. A default-constructed
+/// handle prints `<empty NDArray>` and a newline.
 inline std::ostream& operator<<(std::ostream& os, const ndarray& a) {
-  if (!a.has_storage()) return os << "<empty NDArray>";
+  if (!a.has_storage()) return os << "<empty NDArray>\n";
   std::string dims;
-  for (std::size_t i = 0; i < a.ndim(); ++i) dims += (i ? "x" : "") + std::to_string(a.shape()[i]);
-  return os << detail::print::array_str(a) << "\n<NDArray " << dims << " @" << a.context().str() << '>';
+  for (std::size_t i = 0; i < a.ndim(); ++i) {
+    if (i) dims += 'x';
+    dims += std::to_string(a.shape()[i]);
+  }
+  return os << detail::print::array_str(a) << "\n<NDArray " << dims << " @" << a.context().str() << ">\n";
 }
 
 }  // namespace xsym

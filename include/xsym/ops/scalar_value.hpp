@@ -39,10 +39,13 @@ struct scalar_value {
     std::string out = negative ? "-" : "";
     if (exponent < -4 || exponent >= 16) {
       out += digits.substr(0, 1);
-      if (digits.size() > 1) out += "." + digits.substr(1);
+      if (digits.size() > 1) {
+        out += '.';
+        out += digits.substr(1);
+      }
       out += exponent < 0 ? "e-" : "e+";
       std::string ex = std::to_string(std::abs(exponent));
-      return out + (ex.size() < 2 ? "0" : "") + ex;
+      return out + std::string(ex.size() < 2 ? "0" : "") + ex;
     }
     if (exponent < 0) return out + "0." + std::string(std::size_t(-exponent - 1), '0') + digits;
     std::size_t int_digits = std::size_t(exponent) + 1;

@@ -1,10 +1,16 @@
 #pragma once
-// The fused CUDA kernel of a static graph, as xsym::bind(e, xsym::gpu(i), ...) runs it. Included
-// by <xsym/exec/bind.hpp> itself in translation units compiled by nvcc that have xsym::cuda's
-// headers (see the note on inline namespaces there); not meant to be included directly.
+// The fused CUDA kernel of a static graph, as xsym::bind(e, xsym::gpu(i), ...) runs it: the
+// definition of the plug point xsym::detail::fused_gpu_path (exec/gpu_plug.hpp). Included by
+// <xsym/xsym.hpp> in translation units compiled by nvcc of a target that links xsym::cuda (see
+// the note on inline namespaces in exec/bind.hpp); not meant to be included directly.
 #include <cuda_runtime_api.h>
 
 #include <cstddef>
+
+#include <memory>
+#include <vector>
+
+#include <xsym/exec/bind.hpp>
 
 #include "device.hpp"
 #include "fused_kernel.cuh"
@@ -27,3 +33,21 @@ struct fused_instance {
 };
 
 }  // namespace xsym::cuda::detail
+
+namespace xsym::detail {
+
+template <class G>
+struct fused_gpu_path {
+  /// The launch of G's fused kernel for the free dtypes chosen at bind (`Dtypes` says which
+  /// instantiations exist, as for the CPU loop), on a new stream of gpu(device) that the
+  /// executor owns.
+  template <class Dtypes>
+  static typename executor<G>::device_runner runner(int device, const std::vector<dtype>& free_dtypes) {
+    using runner_t = typename executor<G>::device_runner;
+    auto own = std::make_shared<cuda::stream>(device);
+    auto launch = Dtypes::template pick<typename runner_t::launch_fn, cuda::detail::fused_instance, G>(free_dtypes);
+    return runner_t{launch, own->get(), own, nullptr};
+  }
+};
+
+}  // namespace xsym::detail
