@@ -16,7 +16,7 @@ int main() {
     std::cout << "rendering skipped: Graphviz `dot` is not on PATH\n";
     return 0;
   }
-  auto out = xsym::viz::render(dot, "lenet", "model_render", "png");
+  auto out = xsym::viz::render(dot, "lenet", "model_render");  // in its save_format, png
   std::cout << "rendered: " << out.string() << '\n';
   return 0;
 }

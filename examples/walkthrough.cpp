@@ -39,6 +39,7 @@ int main() {
   print_names("outputs", xsym::list_outputs(e));                        // _plus0_output
   print_names("internals", xsym::list_outputs(xsym::get_internals(e)));  // A B _mul0_output ...
   print_names("children", xsym::list_outputs(xsym::get_children(e)));    // _mul0_output _mul1_output
+  std::cout << e << " is " << xsym::to_string(e) << '\n';              // <Symbol _plus0> is (A * B) + (C * D)
 
   // 3. Arrays for the arguments: data, shape, and cpu(0) by default.
   auto A = xsym::ndarray::array<std::int32_t>({1}, {1});
@@ -51,7 +52,7 @@ int main() {
   ex.forward();
   std::cout << "path: " << ex.path() << '\n';
   std::cout << "result: " << ex.outputs()[0].to_vector<std::int32_t>()[0] << '\n';  // 14
-  std::cout << ex.outputs()[0] << '\n';
+  std::cout << ex.outputs()[0];
 
   // 5. The same on a GPU: one fused CUDA kernel for the whole graph, asynchronous on the
   //    executor's stream; reading the output waits for it.
@@ -97,7 +98,7 @@ int main() {
   auto X = xsym::ndarray::array<float>({0.0f, 1.0f}, {2});
   auto rex = r.bind(xsym::cpu(0), {{"x", X}});
   rex.forward();
-  std::cout << "2 * exp(x): " << rex.outputs()[0] << '\n';  // [2. 5.436564]
+  std::cout << "2 * exp(x): " << rex.outputs()[0];  // [2. 5.436564]
 
   // 10. A real MXNet model: its arguments, every shape inferred from the input's, and a forward
   //    pass over arrays allocated from those shapes (zeros: load trained weights into arg_dict()).

@@ -150,9 +150,13 @@ class builder {
 
   void bind(const std::map<std::string, ndarray>& args) {
     const bool gpu = ex_.ctx.type != context::device::cpu;
-    if (gpu) prepare_gpu();  // checks that need no GPU come first, then the device
+    // What the graph alone can tell comes first (an op xsym does not know is the cause of
+    // everything after it); on a GPU the checks that need no device come before the device.
+    if (gpu)
+      prepare_gpu();
+    else
+      check_ops();
     collect_inputs(args);
-    if (!gpu) check_ops();
     infer();
     allocate_outputs();
     ex_.path = choose_path();
@@ -292,8 +296,9 @@ class builder {
                     std::to_string(n.def->num_inputs(n.attrs)) + " (" + names + ")");
       }
       if (kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) continue;
-      throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op + "', which xsym cannot run" +
-                  (n.def ? " (it is registered for loading, introspection and inference only)" : ""));
+      if (!n.def) throw error("xsym::Symbol::bind: " + unknown_op_message(n.op, n.name));
+      throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op +
+                  "', which xsym cannot run (it is registered for loading, introspection and inference only)");
     }
   }
 
@@ -619,21 +624,16 @@ void Executor::forward() {
   for (const auto& step : impl_->steps) step();
 }
 const std::vector<ndarray>& Executor::outputs() const { return impl_->outputs; }
-std::map<std::string, ndarray> Executor::arg_dict() const {
-  std::map<std::string, ndarray> d;
-  for (std::size_t k = 0; k < impl_->args.size(); ++k) d.emplace(impl_->arg_names[k], impl_->args[k]);
-  return d;
+namespace {
+array_dict dict_of(const std::vector<std::string>& names, const std::vector<ndarray>& arrays) {
+  std::vector<array_dict::value_type> d;
+  for (std::size_t k = 0; k < arrays.size() && k < names.size(); ++k) d.emplace_back(names[k], arrays[k]);
+  return array_dict(std::move(d));
 }
-std::map<std::string, ndarray> Executor::aux_dict() const {
-  std::map<std::string, ndarray> d;
-  for (std::size_t k = 0; k < impl_->aux.size(); ++k) d.emplace(impl_->aux_names[k], impl_->aux[k]);
-  return d;
-}
-std::map<std::string, ndarray> Executor::output_dict() const {
-  std::map<std::string, ndarray> d;
-  for (std::size_t k = 0; k < impl_->outputs.size(); ++k) d.emplace(impl_->out_names[k], impl_->outputs[k]);
-  return d;
-}
+}  // namespace
+array_dict Executor::arg_dict() const { return dict_of(impl_->arg_names, impl_->args); }
+array_dict Executor::aux_dict() const { return dict_of(impl_->aux_names, impl_->aux); }
+array_dict Executor::output_dict() const { return dict_of(impl_->out_names, impl_->outputs); }
 xsym::context Executor::context() const { return impl_->ctx; }
 execution_path Executor::path() const { return impl_->path; }
 const std::string& Executor::path_description() const { return impl_->description; }
@@ -654,6 +654,9 @@ Executor Symbol::bind(context ctx, const std::map<std::string, ndarray>& args, b
 Executor Symbol::simple_bind(context ctx, const std::map<std::string, shape>& shapes,
                              const std::map<std::string, dtype>& dtypes, bind_options options) const {
   const char* who = "xsym::Symbol::simple_bind: ";
+  // An op xsym does not know stops inference; name it, not the shapes it left unknown.
+  for (const auto& n : topological_nodes())
+    if (!n->is_variable() && !n->def) throw error(who + unknown_op_message(n->op, n->name));
   // dtypes: the given ones, what they imply, then float32 for the rest (MXNet's default).
   std::map<std::string, dtype> types = dtypes;
   partial_type_inference t;

@@ -45,7 +45,7 @@ bool shape_known(const partial_shape& s) {
 std::string shape_str(const partial_shape& s) {
   if (!s) return "None";
   std::string out = "[";
-  for (std::size_t i = 0; i < s->size(); ++i) out += (i ? "," : "") + std::to_string((*s)[i]);
+  for (std::size_t i = 0; i < s->size(); ++i) out += std::string(i ? "," : "") + std::to_string((*s)[i]);
   return out + "]";
 }
 
@@ -147,6 +147,18 @@ std::size_t check_axis(i64 axis, std::size_t ndim) {
   return std::size_t(axis < 0 ? axis + n : axis);
 }
 
+// Where input i of node n comes from, appended to MXNet's message so that the user finds the
+// array at fault: " (input 1 of _mul0 is argument 'x')".
+std::string input_origin(const graph_node& n, std::size_t i) {
+  if (i >= n.inputs.size() || !n.inputs[i].node) return {};
+  const node_entry& e = n.inputs[i];
+  std::string from = e.node->is_variable() ? "argument '" + e.node->name + "'"
+                     : e.node->num_outputs > 1
+                         ? "output " + std::to_string(e.index) + " of node '" + e.node->name + "'"
+                         : "the output of node '" + e.node->name + "'";
+  return " (input " + std::to_string(i) + " of " + n.name + " is " + from + ")";
+}
+
 // ElemwiseAttrHelper: the first n_in inputs and n_out outputs share one attribute, deduced from
 // the inputs then (reverse inference) the outputs, and written back to all of them.
 template <class T>
@@ -159,7 +171,8 @@ void elemwise_attr(const graph_node& n, std::vector<T>& in, std::size_t n_in, st
   auto check = [&](T& target, const T& value, std::size_t i, const char* what, const T& shown) {
     if (!assign(target, value))
       throw error("Incompatible attr in node " + n.name + " at " + std::to_string(i) + "-th " + what +
-                  ": expected " + str(d) + ", got " + str(shown));
+                  ": expected " + str(d) + ", got " + str(shown) +
+                  (std::string_view(what) == "input" ? input_origin(n, i) : std::string()));
   };
   for (std::size_t i = 0; i < n_in; ++i) check(d, in[i], i, "input", in[i]);
   for (std::size_t i = 0; i < n_out; ++i) check(d, out[i], i, "output", out[i]);
@@ -772,6 +785,7 @@ namespace {
 struct shape_traits {
   using value = partial_shape;
   static constexpr const char* source = "InferShape";
+  static constexpr const char* attribute = "shape";
   static bool known(const value& v) { return shape_known(v); }
   static shape_rule rule(const op_def& d) { return d.infer_shape; }
   // Progress: unknown ndims first, then unknown dimensions.
@@ -803,6 +817,7 @@ struct shape_traits {
 struct type_traits {
   using value = partial_dtype;
   static constexpr const char* source = "InferType";
+  static constexpr const char* attribute = "dtype";
   static bool known(const value& v) { return v.has_value(); }
   static type_rule rule(const op_def& d) { return d.infer_type; }
   static std::pair<std::size_t, std::size_t> unknowns(const std::vector<value>& v) {
@@ -825,7 +840,36 @@ template <class Traits>
 struct inference_result {
   std::vector<typename Traits::value> arguments, outputs, auxiliary;
   bool complete = false;
+  std::string blocked;  // when incomplete: what stopped inference, for infer_shape's error
 };
+
+// Why inference stayed incomplete: an op xsym does not know (the usual cause: a misspelled op in
+// a hand-edited file), else the first input variable left unknown, else the first node output.
+template <class Traits>
+std::string first_unknown(const indexed_graph& g, const std::vector<typename Traits::value>& v) {
+  auto known = [&](std::size_t e) { return Traits::known(v[e]); };
+  for (std::size_t nid = 0; nid < g.nodes.size(); ++nid) {
+    const graph_node& n = *g.nodes[nid];
+    if (n.is_variable() || n.def) continue;
+    bool blocks = !std::all_of(g.input_entries[nid].begin(), g.input_entries[nid].end(), known);
+    for (std::size_t i = 0; i < g.num_entries[nid]; ++i) blocks = blocks || !known(g.first_entry[nid] + i);
+    if (blocks) return unknown_op_message(n.op, n.name) + ", so inference cannot pass through it";
+  }
+  std::unordered_set<std::size_t> auxiliary(g.auxiliary.begin(), g.auxiliary.end());
+  for (std::size_t nid : g.inputs) {
+    std::size_t e = g.first_entry[nid];
+    if (known(e)) continue;
+    std::string value = Traits::known(v[e]) || !v[e] ? "" : " (" + str(v[e]) + ")";
+    return std::string("the ") + Traits::attribute + " of " + (auxiliary.count(nid) ? "auxiliary state" : "argument") +
+           " '" + g.nodes[nid]->name + "' is unknown" + value + "; give it";
+  }
+  for (std::size_t nid = 0; nid < g.nodes.size(); ++nid)
+    for (std::size_t i = 0; i < g.num_entries[nid]; ++i)
+      if (!known(g.first_entry[nid] + i))
+        return std::string("the ") + Traits::attribute + " of output " + std::to_string(i) + " of node '" +
+               g.nodes[nid]->name + "' (" + g.nodes[nid]->op + ") cannot be inferred";
+  return "inference stopped";
+}
 
 // MatchArguments, the variables' attributes, then InferAttr's alternating passes.
 template <class Traits, class Known>
@@ -900,6 +944,7 @@ inference_result<Traits> run(const Symbol& s, const std::map<std::string, Known>
   std::vector<value> v = run_entries<Traits>(g, known, convert);
   inference_result<Traits> r;
   r.complete = std::all_of(v.begin(), v.end(), [](const value& x) { return Traits::known(x); });
+  if (!r.complete) r.blocked = first_unknown<Traits>(g, v);
   for (std::size_t i : g.arguments) r.arguments.push_back(v[g.first_entry[i]]);
   for (std::size_t i : g.auxiliary) r.auxiliary.push_back(v[g.first_entry[i]]);
   for (std::size_t e : g.heads) r.outputs.push_back(v[e]);
@@ -926,7 +971,10 @@ shape_inference shapes(const Symbol& s, const std::map<std::string, shape>& know
   auto r = run<shape_traits>(s, known, shape_from_legacy, partial ? "xsym::Symbol::infer_shape_partial"
                                                                   : "xsym::Symbol::infer_shape");
   shape_inference out;
-  if (!partial && !r.complete) return out;  // MXNet: (None, None, None)
+  // MXNet returns (None, None, None), which a C++ caller would index into: an error instead.
+  if (!partial && !r.complete)
+    throw error("xsym::Symbol::infer_shape: cannot infer every shape: " + r.blocked +
+                " (infer_shape_partial returns what is known)");
   auto convert = [](const std::vector<partial_shape>& from, std::vector<shape>& to) {
     for (const auto& x : from) to.push_back(shape_to_legacy(x));
   };
@@ -949,7 +997,9 @@ shape_inference Symbol::infer_shape_partial(const std::map<std::string, shape>& 
 type_inference Symbol::infer_type(const std::map<std::string, dtype>& known) const {
   auto r = run<type_traits>(*this, known, dtype_given, "xsym::Symbol::infer_type");
   type_inference out;
-  if (!r.complete) return out;  // MXNet: (None, None, None)
+  if (!r.complete)  // MXNet: (None, None, None); see infer_shape
+    throw error("xsym::Symbol::infer_type: cannot infer every dtype: " + r.blocked +
+                " (infer_type_partial returns what is known)");
   for (const auto& t : r.arguments) out.arguments.push_back(*t);
   for (const auto& t : r.outputs) out.outputs.push_back(*t);
   for (const auto& t : r.auxiliary) out.auxiliary_states.push_back(*t);

@@ -75,7 +75,8 @@ std::string get_choice(const params& p, const char* key, const char* fallback,
   std::string list;
   std::size_t i = 0;
   for (auto a : allowed) {
-    list += (i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ") + std::string(a);
+    list += i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ";
+    list += a;
     ++i;
   }
   p.bad(key, v, list);

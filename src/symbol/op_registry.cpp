@@ -2,7 +2,10 @@
 // twice; the network ops real MXNet models use are declared here with their inputs and outputs.
 #include <algorithm>
 #include <memory>
+#include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 #include <unordered_map>
 
 #include "xsym/ops/table.hpp"
@@ -167,6 +170,44 @@ const op_def* find_op(std::string_view name) {
   const auto& r = the_registry();
   auto it = r.by_name.find(std::string(name));
   return it == r.by_name.end() ? nullptr : it->second;
+}
+
+std::vector<std::string> nearest_ops(std::string_view name, std::size_t count) {
+  // Levenshtein distance, ignoring case: "Convolutoin" is 2 from "Convolution".
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; };
+  auto distance = [&](std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (lower(a[i - 1]) != lower(b[j - 1]))});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  const std::size_t limit = std::max<std::size_t>(2, name.size() / 3);
+  std::vector<std::pair<std::size_t, std::string>> near;
+  for (const auto& [known, _] : the_registry().by_name)
+    if (std::size_t d = distance(name, known); d <= limit) near.emplace_back(d, known);
+  std::sort(near.begin(), near.end());
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < near.size() && names.size() < count; ++i) names.push_back(near[i].second);
+  return names;
+}
+
+std::string unknown_op_message(std::string_view op, std::string_view node) {
+  std::string m = "node '" + std::string(node) + "' has op '" + std::string(op) + "', which xsym does not know";
+  auto near = nearest_ops(op);
+  for (std::size_t i = 0; i < near.size(); ++i) {
+    m += i == 0 ? " (did you mean " : i + 1 == near.size() ? " or " : ", ";
+    m += near[i];
+  }
+  if (!near.empty()) m += "?)";
+  return m;
 }
 
 const std::vector<const op_def*>& registered_ops() {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "xsym/core/error.hpp"
+#include "xsym/expr/print.hpp"
 
 namespace xsym {
 
@@ -372,6 +373,30 @@ std::string Symbol::debug_str() const {
     }
   }
   return s;
+}
+
+graph_description describe(const Symbol& s) {
+  graph_description d;
+  const auto nodes = s.topological_nodes();
+  std::unordered_map<const graph_node*, int> index;
+  for (const auto& n : nodes) {
+    index.emplace(n.get(), int(d.nodes.size()));
+    described_node& dn = d.nodes.emplace_back();
+    dn.op = n->op;
+    dn.name = n->name;
+    dn.attrs = n->attrs;
+    for (const auto& in : n->inputs) dn.inputs.push_back({index.at(in.node.get()), int(in.index)});
+  }
+  for (const auto& h : s.outputs()) d.heads.push_back({index.at(h.node.get()), int(h.index)});
+  return d;
+}
+
+std::string to_string(const Symbol& s) { return to_string(describe(s)); }
+
+std::ostream& operator<<(std::ostream& os, const Symbol& s) {
+  std::vector<std::string> heads;
+  for (const auto& h : s.outputs()) heads.push_back(h.node ? h.node->name : std::string());
+  return os << detail::repr(heads);
 }
 
 }  // namespace xsym

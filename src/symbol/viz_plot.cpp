@@ -112,8 +112,8 @@ std::string dot_quote(const std::string& s) {
   return "\"" + escape(s) + "\"";
 }
 
-std::string plot_network(const Symbol& graph, const std::map<std::string, shape>& shapes,
-                         const plot_options& options) {
+dot_graph plot_network(const Symbol& graph, const std::map<std::string, shape>& shapes,
+                       const plot_options& options) {
   const auto& formats = render_formats();
   if (std::find(formats.begin(), formats.end(), options.save_format) == formats.end())
     throw error("xsym::viz::plot_network: unknown save_format \"" + options.save_format + "\"");
@@ -125,10 +125,20 @@ std::string plot_network(const Symbol& graph, const std::map<std::string, shape>
     const auto& e = internals.outputs()[i];
     return entry_key{e.node.get(), e.index};
   };
+  // MXNet's words for a graph the given shapes or dtypes do not determine, then why.
+  auto incomplete = [](const char* what, const error& e) {
+    std::string why = e.what();
+    if (auto colon = why.find(": cannot infer every "); colon != std::string::npos) why = why.substr(colon + 2);
+    return error(std::string("xsym::viz::plot_network: Input ") + what + " is incomplete (" + why + ")");
+  };
   if (!shapes.empty()) {
-    auto inferred = internals.infer_shape(shapes);
-    if (inferred.outputs.size() != internals.size())
-      throw error("xsym::viz::plot_network: Input shape is incomplete");
+    shape_inference inferred;
+    try {
+      inferred = internals.infer_shape(shapes);
+    } catch (const error& e) {
+      if (std::string(e.what()).find("cannot infer every") == std::string::npos) throw;
+      throw incomplete("shape", e);
+    }
     for (std::size_t i = 0; i < internals.size(); ++i) {
       const auto& dims = inferred.outputs[i].dims();
       std::string label;
@@ -137,9 +147,13 @@ std::string plot_network(const Symbol& graph, const std::map<std::string, shape>
     }
   }
   if (!options.dtypes.empty()) {
-    auto inferred = internals.infer_type(options.dtypes);
-    if (inferred.outputs.size() != internals.size())
-      throw error("xsym::viz::plot_network: Input type is incomplete");
+    type_inference inferred;
+    try {
+      inferred = internals.infer_type(options.dtypes);
+    } catch (const error& e) {
+      if (std::string(e.what()).find("cannot infer every") == std::string::npos) throw;
+      throw incomplete("type", e);
+    }
     for (std::size_t i = 0; i < internals.size(); ++i)
       edge_labels[entry_of(i)] += "(" + std::string(dtype_name(inferred.outputs[i])) + ")";
   }
@@ -168,8 +182,11 @@ std::string plot_network(const Symbol& graph, const std::map<std::string, shape>
     ids[i] = id;
   }
 
-  std::map<std::string, std::string> base{
-      {"shape", "box"}, {"fixedsize", "true"}, {"width", "1.3"}, {"height", "0.8034"}, {"style", "filled"}};
+  std::map<std::string, std::string> base{{"shape", "box"},
+                                          {"fixedsize", options.mxnet_sizes ? "true" : "false"},
+                                          {"width", "1.3"},
+                                          {"height", "0.8034"},
+                                          {"style", "filled"}};
   for (const auto& [k, v] : options.node_attrs) base[k] = v;
   base.erase("label");
 
@@ -239,7 +256,10 @@ std::string plot_network(const Symbol& graph, const std::map<std::string, shape>
              " arrowtail=open dir=back]\n";
     }
   }
-  return out + "}";
+  dot_graph result;
+  static_cast<std::string&>(result) = out + "}";
+  result.format = options.save_format;
+  return result;
 }
 
 }  // namespace xsym::viz

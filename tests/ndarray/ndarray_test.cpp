@@ -249,3 +249,31 @@ TEST_CASE("ndarray: storage is 64-byte aligned", "[ndarray]") {
 TEST_CASE("ndarray: negative dimensions are refused", "[ndarray]") {
   REQUIRE_THROWS_WITH(ndarray::zeros({2, -1}), Contains("dimension 1 is negative"));
 }
+
+TEST_CASE("ndarray: copy_from(ndarray) and MXNet's copyto(array)", "[ndarray]") {
+  auto a = xsym::ndarray::array<float>({1, 2, 3, 4}, {2, 2});
+  auto b = xsym::ndarray::zeros<float>({2, 2});
+  b.copy_from(a);
+  CHECK(b.to_vector<float>() == std::vector<float>{1, 2, 3, 4});
+  CHECK_FALSE(b.same_storage(a));  // a deep copy: a later write to a leaves b alone
+  a.copy_from(std::vector<float>{5, 6, 7, 8});
+  CHECK(b.to_vector<float>() == std::vector<float>{1, 2, 3, 4});
+
+  auto c = xsym::ndarray::zeros<float>({2, 2});
+  const xsym::ndarray& returned = a.copyto(c);
+  CHECK(returned.same_storage(c));
+  CHECK(c.to_vector<float>() == std::vector<float>{5, 6, 7, 8});
+  a.copy_from(a);  // onto itself: nothing to do
+  CHECK(a.to_vector<float>() == std::vector<float>{5, 6, 7, 8});
+
+  // A shape or dtype that differs is an error naming both, and the target is left alone.
+  auto flat = xsym::ndarray::zeros<float>({4});
+  auto wide = xsym::ndarray::zeros<double>({2, 2});
+  CHECK_THROWS_WITH(flat.copy_from(a), "xsym::ndarray::copy_from: the source is float32 [2,2], but this array is "
+                                       "float32 [4]");
+  CHECK_THROWS_WITH(a.copyto(wide), "xsym::ndarray::copy_from: the source is float32 [2,2], but this array is "
+                                    "float64 [2,2]");
+  CHECK(wide.to_vector<double>() == std::vector<double>(4, 0.0));
+  CHECK_THROWS_WITH(xsym::ndarray().copy_from(a), Catch::Contains("empty"));
+  CHECK_THROWS_WITH(a.copy_from(xsym::ndarray()), Catch::Contains("empty"));
+}

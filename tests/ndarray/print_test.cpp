@@ -15,10 +15,14 @@
 
 namespace {
 
+// The repr without the newline that ends every print (checked here).
 std::string repr(const xsym::ndarray& a) {
   std::ostringstream os;
   os << a;
-  return os.str();
+  std::string s = os.str();
+  REQUIRE(s.ends_with('\n'));
+  s.pop_back();
+  return s;
 }
 
 template <class T>
@@ -47,6 +51,12 @@ constexpr float inf_f = std::numeric_limits<float>::infinity();
 
 }  // namespace
 
+TEST_CASE("print: two prints in a row do not run together", "[ndarray][print]") {
+  std::ostringstream os;
+  os << xsym::ndarray::array<std::int32_t>({14}, {1}) << xsym::ndarray::array<std::int32_t>({2}, {1}) << xsym::ndarray();
+  CHECK(os.str() == "[14]\n<NDArray 1 @cpu(0)>\n[2]\n<NDArray 1 @cpu(0)>\n<empty NDArray>\n");
+}
+
 TEST_CASE("print: the MXNet repr layout", "[ndarray][print]") {
   // str(np.array([[1, 2], [3, 4]], dtype=np.float32)), then MXNet's '<NDArray 2x2 @cpu(0)>'
   CHECK(repr<float>({1, 2, 3, 4}, {2, 2}) == "[[1. 2.]\n [3. 4.]]\n<NDArray 2x2 @cpu(0)>");
@@ -57,7 +67,7 @@ TEST_CASE("print: the MXNet repr layout", "[ndarray][print]") {
   // a typed_ndarray prints through the same operator, and the stream is returned for chaining
   std::ostringstream os;
   os << xsym::ndarray::array<float>({0.5f}, {1}) << '|' << 7;
-  CHECK(os.str() == "[0.5]\n<NDArray 1 @cpu(0)>|7");
+  CHECK(os.str() == "[0.5]\n<NDArray 1 @cpu(0)>\n|7");
 }
 
 TEST_CASE("print: float32 values use their shortest float32 digits", "[ndarray][print]") {

@@ -619,12 +619,38 @@ TEST_CASE("executor: an op xsym cannot run is an error naming the node", "[execu
   REQUIRE(s.list_arguments() == strings{"x"});
   std::string m = bind_error(s, xsym::cpu(), {{"x", f32(values(4, 1))}});
   CHECK_THAT(m, Catch::Contains("custom0") && Catch::Contains("MyCustomOp"));
-  CHECK_THAT(m, Catch::Contains("cannot run"));
+  CHECK_THAT(m, Catch::Contains("does not know"));
   for (auto path : interpreted_paths) {
     INFO("path " << xsym::execution_path_name(path));
     CHECK_THAT(bind_error(s, xsym::cpu(), {{"x", f32(values(4, 1))}}, on(path)),
                Catch::Contains("custom0") && Catch::Contains("MyCustomOp"));
   }
+}
+
+TEST_CASE("executor: a misspelled op is named, with the nearest known ops, before inference", "[executor][errors]") {
+  // A hand-edited file: Convolution misspelled. simple_bind used to blame the weight's shape.
+  const char* text = R"json({"nodes": [{"op": "null", "name": "data", "inputs": []},
+      {"op": "null", "name": "hybridsequential0_conv0_weight", "inputs": []},
+      {"op": "null", "name": "hybridsequential0_conv0_bias", "inputs": []},
+      {"op": "Convolutoin", "name": "hybridsequential0_conv0_fwd",
+       "attrs": {"kernel": "(5, 5)", "num_filter": "6"}, "inputs": [[0, 0, 0], [1, 0, 0], [2, 0, 0]]}],
+    "arg_nodes": [0, 1, 2], "node_row_ptr": [0, 1, 2, 3, 4], "heads": [[3, 0, 0]],
+    "attrs": {"mxnet_version": ["int", 10901]}})json";
+  Symbol s = Symbol::from_json(text);
+  const std::string expected =
+      "node 'hybridsequential0_conv0_fwd' has op 'Convolutoin', which xsym does not know (did you mean Convolution?)";
+  std::string m;
+  try {
+    (void)s.simple_bind(xsym::cpu(), {{"data", {4, 1, 28, 28}}});
+  } catch (const xsym::error& e) {
+    m = e.what();
+  }
+  CHECK(m == "xsym::Symbol::simple_bind: " + expected);
+  CHECK(bind_error(s, xsym::cpu(), {{"data", f32(values(4, 1))}}) == "xsym::Symbol::bind: " + expected);
+  // The nearest names come from the registry, nearest first; a name near nothing gets none.
+  CHECK(xsym::nearest_ops("fullyconnected") == strings{"FullyConnected"});
+  CHECK(xsym::nearest_ops("Activaton").front() == "Activation");
+  CHECK(xsym::nearest_ops("zzzzzzzzzzzzzzzz").empty());
 }
 
 TEST_CASE("executor: a loaded node with the wrong number of inputs is an error naming it", "[executor]") {
@@ -1241,4 +1267,34 @@ TEST_CASE("executor: lenet from MXNet runs forward and its softmax sums to one",
     for (std::size_t k = 0; k < 10; ++k) expected[k] = std::exp(logits[k] - mx) / z;
     check_close(prob, expected, 1e-4, 1e-6);
   }
+}
+
+TEST_CASE("executor: the dicts keep list_arguments and list_outputs order, as MXNet's", "[executor]") {
+  auto z = Symbol::variable("z");
+  auto a = Symbol::variable("a");
+  xsym::name_scope scope;
+  Symbol zz = xsym::exp(z);
+  Symbol aa = xsym::sin(a);
+  auto g = xsym::group(zz, aa);  // outputs exp0_output, sin0_output; arguments z, a
+  REQUIRE(g.list_arguments() == strings{"z", "a"});
+  auto ex = g.bind(xsym::cpu(), {{"a", f32(values(3, 1))}, {"z", f32(values(3, 2))}});
+  CHECK(ex.arg_dict().keys() == strings{"z", "a"});
+  CHECK(ex.output_dict().keys() == g.list_outputs());
+  auto reversed = xsym::Group(aa, zz);
+  auto rex = reversed.bind(xsym::cpu(), {{"a", f32(values(3, 1))}, {"z", f32(values(3, 2))}});
+  CHECK(rex.output_dict().keys() == strings{"sin0_output", "exp0_output"});
+  CHECK(rex.arg_dict().keys() == strings{"a", "z"});
+  // A name that is not there is an error naming it and those that are.
+  CHECK_THROWS_WITH(rex.output_dict().at("cos0_output"),
+                    "xsym::array_dict: no array named 'cos0_output'; the names are sin0_output, exp0_output");
+  CHECK_THROWS_WITH(rex.aux_dict().at("m"), "xsym::array_dict: no array named 'm'; the names are none");
+}
+
+TEST_CASE("executor: group and Group accept a list or the symbols themselves", "[symbol]") {
+  auto x = Symbol::variable("x");
+  auto y = Symbol::variable("y");
+  for (const Symbol& g : {xsym::group(x, y), xsym::Group(x, y), xsym::group({x, y}), xsym::Group({x, y})})
+    CHECK(g.list_outputs() == strings{"x", "y"});
+  // A static graph converts on the way.
+  CHECK(xsym::group(x, xsym::variable<"w">()).list_outputs() == strings{"x", "w"});
 }

@@ -23,7 +23,7 @@ auto make_e() {
 
 xsym::Symbol lenet() { return xsym::Symbol::load(XSYM_TEST_DATA_DIR "/mxnet/lenet-symbol.json"); }
 
-const std::string node_tail = " fixedsize=true height=0.8034 shape=box style=filled width=1.3]";
+const std::string node_tail = " fixedsize=false height=0.8034 shape=box style=filled width=1.3]";
 
 }  // namespace
 
@@ -47,12 +47,18 @@ TEST_CASE("E matches MXNet's literal DOT") {
       "}";
   auto e = make_e();
   std::map<std::string, xsym::shape> shapes{{"A", {2, 3}}, {"B", {2, 3}}, {"C", {2, 3}}, {"D", {2, 3}}};
-  auto from_static = xsym::viz::plot_network(e, shapes);
+  const xsym::viz::plot_options mxnet{.mxnet_sizes = true};
+  auto from_static = xsym::viz::plot_network(e, shapes, mxnet);
   CHECK(from_static == expected);
   xsym::Symbol s = e;
-  CHECK(xsym::viz::plot_network(s, shapes) == expected);
+  CHECK(xsym::viz::plot_network(s, shapes, mxnet) == expected);
   // The same graph loaded from MXNet's JSON.
-  CHECK(xsym::viz::plot_network(xsym::Symbol::from_json(s.to_json()), shapes) == expected);
+  CHECK(xsym::viz::plot_network(xsym::Symbol::from_json(s.to_json()), shapes, mxnet) == expected);
+  // By default the boxes grow to fit their labels (at least MXNet's size): only fixedsize differs.
+  std::string fitted = expected;
+  for (std::size_t p = 0; (p = fitted.find("fixedsize=true", p)) != std::string::npos;)
+    fitted.replace(p, 14, "fixedsize=false");
+  CHECK(xsym::viz::plot_network(e, shapes) == fitted);
   check_graphviz_parses(from_static);
 }
 
@@ -110,7 +116,7 @@ TEST_CASE("incomplete or wrong shapes are errors") {
 TEST_CASE("LeNet: nodes, edges and shape labels") {
   auto dot = xsym::viz::plot_network(lenet(), {{"data", {1, 1, 28, 28}}}, {.title = "lenet"});
   CHECK(dot.starts_with("digraph lenet {\n"));
-  CHECK(contains(dot, "\tdata [label=data fillcolor=\"#8dd3c7\" fixedsize=true height=0.8034 shape=oval "
+  CHECK(contains(dot, "\tdata [label=data fillcolor=\"#8dd3c7\" fixedsize=false height=0.8034 shape=oval "
                       "style=filled width=1.3]\n"));
   CHECK(contains(dot, "\thybridsequential0_conv0_fwd [label=\"Convolution\\n5x5/1x1, 5\" fillcolor=\"#fb8072\"" +
                           node_tail));

@@ -98,3 +98,39 @@ TEST_CASE("render errors: Graphviz fails, with its message and exit code") {
     CHECK_THROWS_WITH(xsym::viz::render(tiny, "g", dir.path, "svg", {.dot_program = f->string()}),
                       Catch::Contains("exit code 1"));
 }
+
+TEST_CASE("render takes plot_network's save_format") {
+  auto a = xsym::variable<"A">();
+  auto dot = xsym::viz::plot_network(xsym::exp(a) * 2, {{"A", {1, 3}}}, {.save_format = "svg"});
+  CHECK(dot.format == "svg");
+  CHECK(xsym::viz::plot_network(a * 2).format == "pdf");  // MXNet's default
+  if (!have_dot()) return;
+  temp_dir dir;
+  auto out = xsym::viz::render(dot, "e", dir.path);
+  CHECK(out == dir.path / "e.svg");
+  CHECK(read(out).find("<svg") != std::string::npos);
+  // An explicit format still wins.
+  CHECK(xsym::viz::render(dot, "e", dir.path, "png") == dir.path / "e.png");
+}
+
+TEST_CASE("render: boxes fit long labels by default, MXNet's fixed sizes on request") {
+  auto lenet = xsym::Symbol::load(XSYM_TEST_DATA_DIR "/mxnet/lenet-symbol.json");
+  auto fitted = xsym::viz::plot_network(lenet, {{"data", {1, 1, 28, 28}}});
+  auto mxnet = xsym::viz::plot_network(lenet, {{"data", {1, 1, 28, 28}}}, {.mxnet_sizes = true});
+  CHECK(fitted.find("fixedsize=true") == std::string::npos);
+  CHECK(mxnet.find("fixedsize=false") == std::string::npos);
+  if (!have_dot()) return;
+  // Graphviz widens a fitted box past MXNet's 1.3 inches where its label needs it: the JSON layout
+  // of the flatten node (a 35-character label) is wider than 1.3 inches.
+  temp_dir dir;
+  auto wide = [&](const xsym::viz::dot_graph& dot, const std::string& name) {
+    std::string json = read(xsym::viz::render(dot, name, dir.path, "json"));
+    auto at = json.find("\"name\": \"hybridsequential0_flatten0_flatten0\"");
+    REQUIRE(at != std::string::npos);
+    auto width = json.find("\"width\": \"", at);
+    REQUIRE(width != std::string::npos);
+    return std::stod(json.substr(width + 10));
+  };
+  CHECK(wide(fitted, "fitted") > 2.0);  // about 3.8 inches
+  CHECK(wide(mxnet, "mxnet") < 1.4);    // 1.3, rounded to Graphviz's points
+}

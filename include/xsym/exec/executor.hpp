@@ -11,6 +11,7 @@
 #include "../core/context.hpp"
 #include "../core/error.hpp"
 #include "../expr/graph_info.hpp"
+#include "../ndarray/array_dict.hpp"
 #include "../ndarray/ndarray.hpp"
 
 namespace xsym {
@@ -84,12 +85,17 @@ class executor {
   /// across forward() calls.
   const std::vector<ndarray>& outputs() const { return outputs_; }
 
-  /// The bound arrays by argument name.
-  std::map<std::string, ndarray> arg_dict() const {
-    std::map<std::string, ndarray> d;
-    for (std::size_t k = 0; k < args_.size(); ++k)
-      d.emplace(std::string(detail::graph_info<G>::arguments[k]), args_[k]);
-    return d;
+  /// The bound arrays by argument name, in list_arguments order.
+  array_dict arg_dict() const {
+    std::vector<array_dict::value_type> d;
+    for (std::size_t k = 0; k < args_.size(); ++k) d.emplace_back(detail::graph_info<G>::arguments[k], args_[k]);
+    return array_dict(std::move(d));
+  }
+  /// The outputs by output name, in list_outputs order.
+  array_dict output_dict() const {
+    std::vector<array_dict::value_type> d;
+    for (std::size_t k = 0; k < outputs_.size(); ++k) d.emplace_back(detail::graph_info<G>::outputs[k], outputs_[k]);
+    return array_dict(std::move(d));
   }
 
   xsym::context context() const { return ctx_; }

@@ -17,6 +17,9 @@ struct static_group {
 };
 template <expression... Es>
 constexpr static_group<Es...> group(Es... es) { return {{es...}}; }
+/// MXNet's capitalized spelling of `group`, as for Symbols (`xsym::Group(e1, e2)`).
+template <expression... Es>
+constexpr static_group<Es...> Group(Es... es) { return {{es...}}; }
 
 /// `get_internals(g)`: every node of g as an output, in post-order.
 template <class G>

@@ -123,6 +123,23 @@ class ndarray {
   template <element_type T>
   void copy_from(const std::vector<T>& values) const { copy_from(std::span<const T>(values)); }
 
+  /// Overwrites the elements with those of `source`, on any context: same shape and dtype, else
+  /// an xsym::error saying which differs.
+  void copy_from(const ndarray& source) const {
+    require_storage("copy_from");
+    source.require_storage("copy_from (the source)");
+    if (source.shape() != shape_ || source.dtype() != dtype_)
+      throw error("xsym::ndarray::copy_from: the source is " + std::string(dtype_name(source.dtype())) + " " +
+                  source.shape().str() + ", but this array is " + std::string(dtype_name(dtype_)) + " " + shape_.str());
+    if (!same_storage(source)) storage_->copy_from(*source.storage_);
+  }
+  /// MXNet's `a.copyto(b)`: copies this array into `target` (same shape and dtype, any context)
+  /// and returns `target`.
+  const ndarray& copyto(const ndarray& target) const {
+    target.copy_from(*this);
+    return target;
+  }
+
   /// A deep copy on the same context.
   ndarray copy() const { return copyto(context()); }
   /// A deep copy on `ctx`.

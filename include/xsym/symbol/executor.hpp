@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "../core/context.hpp"
+#include "../ndarray/array_dict.hpp"
 #include "../ndarray/ndarray.hpp"
 
 namespace xsym {
@@ -70,10 +71,11 @@ class Executor {
   /// One array per output of the Symbol (list_outputs order); they keep their storage across
   /// forward() calls.
   const std::vector<ndarray>& outputs() const;
-  /// The bound arrays by argument name, the auxiliary states by name, the outputs by output name.
-  std::map<std::string, ndarray> arg_dict() const;
-  std::map<std::string, ndarray> aux_dict() const;
-  std::map<std::string, ndarray> output_dict() const;
+  /// The bound arrays by argument name, the auxiliary states by name, the outputs by output name,
+  /// in list_arguments, list_auxiliary_states and list_outputs order (as MXNet's dicts).
+  array_dict arg_dict() const;
+  array_dict aux_dict() const;
+  array_dict output_dict() const;
 
   xsym::context context() const;
   /// The path forward() takes (never `automatic`).

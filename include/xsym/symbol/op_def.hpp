@@ -78,6 +78,13 @@ XSYM_INFER_RULE(dropout)
 /// The registry entry of op `name` (canonical name or alias), or null when xsym does not know it.
 const op_def* find_op(std::string_view name);
 
+/// Up to `count` registered op names (canonical names and aliases) nearest to `name` in
+/// case-insensitive edit distance, nearest first; empty when none is close.
+std::vector<std::string> nearest_ops(std::string_view name, std::size_t count = 3);
+
+/// "node 'conv0' has op 'Convolutoin', which xsym does not know (did you mean Convolution?)".
+std::string unknown_op_message(std::string_view op, std::string_view node);
+
 /// Every registered op, in registration order.
 const std::vector<const op_def*>& registered_ops();
 

@@ -4,8 +4,10 @@
 // (`Symbol::variable("x")`, operators, `Symbol::create`); JSON in MXNet's exact format reads and
 // writes them. A Symbol is a list of output entries into an immutable shared node graph: copies
 // are cheap and never alias mutable state.
+#include <concepts>
 #include <cstddef>
 #include <map>
+#include <ostream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 
 #include "../core/dtype.hpp"
 #include "../core/shape.hpp"
+#include "../expr/describe.hpp"
 #include "../expr/graph.hpp"
 #include "compiled_graph.hpp"
 #include "executor.hpp"
@@ -107,14 +110,18 @@ class Symbol {
   // ---- inference (MXNET-REFERENCE.md §3) ---------------------------------------------------
   /// Shapes of every argument, output and auxiliary state from the known ones (by argument
   /// name; a 0 dimension means unknown), propagated forward and backward through the graph.
-  /// When some shape stays unknown, all three lists are empty (MXNet returns None).
-  /// Throws xsym::error for an unknown name (MXNet's "InferShapeKeyword argument name X not
+  /// Every list is complete: where MXNet returns None because some shape stays unknown, this
+  /// throws an xsym::error naming what blocked inference (an op xsym does not know, with the
+  /// nearest known op names, or the first argument or node left unknown).
+  /// Throws xsym::error too for an unknown name (MXNet's "InferShapeKeyword argument name X not
   /// found") or inconsistent shapes ("Error in operator _plus0: Incompatible attr in node _plus0
-  /// at 1-th input: expected [2,3], got [3,2]").
+  /// at 1-th input: expected [2,3], got [3,2] (input 1 of _plus0 is the output of node '_mul1')").
   shape_inference infer_shape(const std::map<std::string, shape>& known = {}) const;
-  /// The same, returning what is known even when incomplete.
+  /// The same, returning what is known even when incomplete (an unknown shape has no
+  /// dimensions, an unknown dimension is 0). Never throws for missing information.
   shape_inference infer_shape_partial(const std::map<std::string, shape>& known = {}) const;
-  /// dtypes of every argument, output and auxiliary state; empty lists when some stay unknown.
+  /// dtypes of every argument, output and auxiliary state; throws as infer_shape does when some
+  /// stay unknown.
   type_inference infer_type(const std::map<std::string, dtype>& known = {}) const;
   partial_type_inference infer_type_partial(const std::map<std::string, dtype>& known = {}) const;
 
@@ -164,8 +171,29 @@ class Symbol {
   }
 };
 
-/// MXNet's `Group([...])`.
+/// MXNet's `Group([...])`, spelled both ways, with a list or with the symbols as arguments:
+/// `xsym::Group({s1, s2})`, `xsym::group(s1, s2)` (as for static graphs, expr/graph.hpp).
 inline Symbol Group(const std::vector<Symbol>& symbols) { return Symbol::group(symbols); }
+inline Symbol group(const std::vector<Symbol>& symbols) { return Symbol::group(symbols); }
+template <class... S>
+  requires(std::convertible_to<const S&, Symbol> && ...)
+Symbol Group(const Symbol& first, const S&... rest) {
+  return Symbol::group({first, Symbol(rest)...});
+}
+template <class... S>
+  requires(std::convertible_to<const S&, Symbol> && ...)
+Symbol group(const Symbol& first, const S&... rest) {
+  return Symbol::group({first, Symbol(rest)...});
+}
+
+/// The Symbol as plain data (expr/describe.hpp): its nodes in post-order with their op, name,
+/// attributes and inputs, and its outputs.
+graph_description describe(const Symbol& s);
+/// The Symbol as an expression, as for static graphs (expr/print.hpp): `(A * B) + (C * D)`,
+/// `FullyConnected(data, fc1_weight, fc1_bias, num_hidden=128)`.
+std::string to_string(const Symbol& s);
+/// MXNet's repr: `<Symbol _plusscalar0>`, or `<Symbol group [_mul0, _plus0]>` for several outputs.
+std::ostream& operator<<(std::ostream& os, const Symbol& s);
 
 /// MXNet's name manager: auto names are `<hint><counter>`, with counters per hint, per thread.
 /// A `name_scope` gives fresh counters until it is destroyed (MXNet's `with NameManager():`).

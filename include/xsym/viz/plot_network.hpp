@@ -45,16 +45,26 @@ namespace xsym::viz {
 struct plot_options {
   /// The graph's name: `digraph <title> {`.
   std::string title = "plot";
-  /// Merged over the defaults shape=box, fixedsize=true, width=1.3, height=0.8034, style=filled.
+  /// Merged over the defaults shape=box, fixedsize=false, width=1.3, height=0.8034,
+  /// style=filled: each box at least MXNet's size, and wider where its label needs it.
   std::map<std::string, std::string> node_attrs = {};
+  /// MXNet's fixed-size boxes (fixedsize=true), which clip long labels ("ullyConnected"): the
+  /// DOT text then equals MXNet's byte for byte.
+  bool mxnet_sizes = false;
   /// Drop the variables that look like weights (`_weight _bias _beta _gamma _moving_var
   /// _moving_mean _running_var _running_mean`) and the edges to them.
   bool hide_weights = true;
-  /// The output format meant for render (checked against render_formats(), otherwise unused:
-  /// pass it to render).
+  /// The format render makes of the result, as MXNet's `save_format` (one of render_formats()).
   std::string save_format = "pdf";
   /// Known argument dtypes: when not empty, edge labels end with the inferred dtype, `3(float32)`.
   std::map<std::string, dtype> dtypes = {};
+};
+
+/// DOT text, with the format it is meant to be rendered to (plot_options::save_format): what
+/// plot_network returns. It is the text itself (a std::string), so it prints, compares and
+/// searches as one; render(dot, name, dir) renders it to its format.
+struct dot_graph : std::string {
+  std::string format = "pdf";
 };
 
 /// DOT text for `graph`. `shapes` (argument name -> shape, batch dimension first): when not
@@ -62,13 +72,13 @@ struct plot_options {
 /// "5x12x12"); without shapes the labels are empty. Throws xsym::error when the shapes or dtypes
 /// given do not determine every shape or dtype ("Input shape is incomplete"), name an unknown
 /// argument or contradict each other, or when save_format is not a known format.
-std::string plot_network(const Symbol& graph, const std::map<std::string, shape>& shapes = {},
-                         const plot_options& options = {});
+dot_graph plot_network(const Symbol& graph, const std::map<std::string, shape>& shapes = {},
+                       const plot_options& options = {});
 
 /// The same for a static graph (converted with `xsym::Symbol(g)`).
 template <graph G>
-std::string plot_network(const G& g, const std::map<std::string, shape>& shapes = {},
-                         const plot_options& options = {}) {
+dot_graph plot_network(const G& g, const std::map<std::string, shape>& shapes = {},
+                       const plot_options& options = {}) {
   return plot_network(Symbol(g), shapes, options);
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "plot_network.hpp"
+
 namespace xsym::viz {
 
 struct render_options {
@@ -31,5 +33,12 @@ std::optional<std::filesystem::path> find_program(const std::string& program = "
 std::filesystem::path render(const std::string& dot, const std::string& name,
                              const std::filesystem::path& dir, const std::string& format = "pdf",
                              const render_options& options = {});
+/// The same for plot_network's result, in its format (plot_options::save_format):
+/// `render(plot_network(s, shapes, {.save_format = "png"}), "e", "model_render")` makes
+/// `model_render/e.png`.
+inline std::filesystem::path render(const dot_graph& dot, const std::string& name, const std::filesystem::path& dir,
+                                    const render_options& options = {}) {
+  return render(static_cast<const std::string&>(dot), name, dir, dot.format, options);
+}
 
 }  // namespace xsym::viz
