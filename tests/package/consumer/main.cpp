@@ -7,7 +7,7 @@ int main() {
   auto a = xsym::variable<"A">();
   auto b = xsym::variable<"B">();
   auto e = a * b + 1.5;
-  static_assert(xsym::list_arguments(e).size() == 2);
+  static_assert(xsym::list_arguments<decltype(e)>().size() == 2);  // e holds a scalar: the type form
   auto ex = xsym::bind(e, {{"A", xsym::ndarray::array<float>({1, 2}, {2})},
                            {"B", xsym::ndarray::array<float>({3, 4}, {2})}});
   ex.forward();
