@@ -37,7 +37,7 @@ template <class G, dtype... Free>
 struct fused_program {
   using info = detail::graph_info<G>;
   using plan_type = plan::static_plan<G>;
-  using roots_type = decltype(graph_traits<G>::roots_of(std::declval<const G&>()));
+  using roots_type = std::remove_cvref_t<decltype(graph_traits<G>::roots_of(std::declval<const G&>()))>;
   static_assert(plan_type::num_stages == 1 && plan_type::stages[0].nodes.size + plan_type::stages[0].inputs.size ==
                                                   info::num_nodes,
                 "xsym: a bound graph is one fused stage over all its nodes (slot i is node i)");

@@ -27,8 +27,9 @@ struct slots_impl;
 template <std::size_t... I, class... T>
 struct slots_impl<std::index_sequence<I...>, T...> : slot<I, T>... {};
 /// slot<0, T0>, slot<1, T1>, ...: what std::tuple gives, as an aggregate usable in device code.
+/// (A class, not an alias: g++ cannot mangle the alias's pack expansion in nvcc's host stubs.)
 template <class... T>
-using slots = slots_impl<std::index_sequence_for<T...>, T...>;
+struct slots : slots_impl<std::index_sequence_for<T...>, T...> {};
 
 /// Slot I of a `slots` (deduced through its base slot<I, T>).
 template <std::size_t I, class T>
