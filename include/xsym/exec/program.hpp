@@ -70,9 +70,6 @@ struct head {
   static constexpr int node = Node;
 };
 
-template <class N> inline constexpr bool is_twin = false;
-template <int W, class T, class Op, class P, int... In> inline constexpr bool is_twin<twin_node<W, T, Op, P, In...>> = true;
-
 // Node values, given `leaf(std::integral_constant<int, K>)`, the value of argument K.
 template <class T, int K, class V, class Leaf>
 XSYM_HD XSYM_INLINE T eval(const arg_node<T, K>&, const V&, const Leaf& leaf) {

@@ -1,7 +1,9 @@
 #pragma once
-// The fused CUDA kernel: one kernel for a whole static graph, run over the graph's lowered
-// functor tree (include/xsym/exec/lower.hpp: trivially copyable, positional inputs, no names,
-// no Hana). Include it from a translation unit compiled by nvcc.
+// The fused CUDA kernel: one kernel for a whole static graph, running the program its plan
+// lowers to (include/xsym/exec/program.hpp: every node once per element, every output written;
+// trivially copyable, positional inputs, no names, no Hana). The runtime executor's per-op
+// kernels run one-node functor trees (exec/lower.hpp: exec::output_stage) through the same
+// kernel. Include it from a translation unit compiled by nvcc.
 //
 // How it is fast (the way the best elementwise kernels are):
 // - 16-byte vector loads and stores: each array is read and written in vectors of
@@ -152,6 +154,7 @@ XSYM_HD XSYM_INLINE void compute_element(const exec::output_stage<Out, F>& s, un
 
 // A lowered program (exec/program.hpp): every argument is loaded as vectors first, then the whole
 // program runs lane by lane, each node once per lane, and every output is stored as vectors.
+// (A twin's `merged` is the same for the whole launch: a uniform branch.)
 
 /// Argument K of every argument type, loaded as one vector of V elements at `first`.
 template <unsigned V, class... A, class N, class O, std::size_t... K>
