@@ -60,7 +60,7 @@ std::vector<std::vector<float>> run(const G& g, const std::vector<float>& A, con
 }
 
 bool same_bits(const std::vector<float>& x, const std::vector<float>& y) {
-  return x.size() == y.size() && std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0;
+  return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(float)) == 0);
 }
 
 // Small (one thread) and large (every OpenMP thread: the loop's parallel threshold is 2^15).
