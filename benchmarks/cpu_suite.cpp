@@ -353,8 +353,8 @@ struct W2b {
 // Black-Scholes call price. d1 and v*sqrt(T) are each used twice. xsym merges identical
 // subtrees only when they hold no run-time scalar (DESIGN.md), so the static graph and its JSON
 // hold d1 twice and v*sqrt(T) three times (30 nodes; log(S/K) and sqrt(T) are shared): the
-// interpreters evaluate them that many times, the fused loops leave it to the compiler, and the
-// hand-written loop computes each once. Eigen and xtensor, like the static graph, are trees.
+// interpreters evaluate them that many times; the static fused loop's plan knows them as
+// structural twins and, their scalars being equal, computes each once, as the hand-written loop. Eigen and xtensor, like the static graph, are trees.
 struct W3 {
   static constexpr std::string_view name = "W3";
   static constexpr std::array<const char*, 3> args{"S", "K", "T"};

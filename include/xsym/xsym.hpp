@@ -9,6 +9,7 @@
 #include "expr/operators.hpp"
 #include "ndarray/ndarray.hpp"
 #include "ndarray/print.hpp"
+#include "plan/static_plan.hpp"
 #include "exec/bind.hpp"
 #include "symbol/from_static.hpp"
 #include "symbol/operators.hpp"

@@ -233,3 +233,74 @@ TEST_CASE("the fused kernel's body computes mixed-type graphs as the CPU loop do
     agree_with_cpu<std::int8_t>(narrowing, n, {0, 0, 0, 0, 1}, false);
   }
 }
+
+// ---- the kernel body evaluates every node of the plan once per element (issue 13) ----------
+
+namespace {
+
+long kernel_calls = 0;
+
+/// exp, counting its calls on the host (the simulated launch runs the kernel body there).
+struct counted_exp : xsym::ops::unary<counted_exp> {
+  static constexpr xsym::ops::op_names names{"exp", "counted"};
+  template <class T>
+  XSYM_HD static T apply(T x) {
+#if !defined(__CUDA_ARCH__)
+    ++kernel_calls;
+#endif
+    return std::exp(x);
+  }
+};
+template <xsym::expression E>
+constexpr auto counted(E e) { return xsym::detail::make_node<counted_exp>({}, e); }
+
+/// Graph g over float32 A and B, on n elements placed `offset` elements into aligned buffers:
+/// simulated through the kernel body, counting the counted_exp calls, and checked bit for bit
+/// against the CPU loop on every output.
+template <class G>
+long kernel_evaluations(const G& g, unsigned n, unsigned offset, bool expect_vector) {
+  INFO("n = " << n << ", offset " << offset);
+  constexpr int outputs = xsym::detail::graph_info<G>::num_outputs;
+  std::vector<float> in[2] = {values<float>(n, 1), values<float>(n, 2)};
+  auto cpu = xsym::bind(g, xsym::cpu(0),
+                        {{"A", xsym::ndarray::array<float>(in[0], {std::int64_t(n)})},
+                         {"B", xsym::ndarray::array<float>(in[1], {std::int64_t(n)})}});
+  cpu.forward();
+  std::vector<std::vector<float>> buffers(2 + outputs, std::vector<float>(n + 32, -5.f));
+  const void* args[2];
+  void* outs[outputs];
+  for (int k = 0; k < 2; ++k) {
+    float* p = aligned(buffers[std::size_t(k)].data()) + offset;
+    std::memcpy(p, in[k].data(), n * sizeof(float));
+    args[k] = p;
+  }
+  for (int k = 0; k < outputs; ++k) outs[k] = aligned(buffers[std::size_t(2 + k)].data()) + offset;
+  kernel_calls = 0;
+  bool vectorized = false;
+  xsym::detail::instance<G, xsym::dtype::float32>::with_stages(
+      g, args, outs, [&](const auto&... stages) { vectorized = simulate_launch(n, stages...); });
+  const long calls = kernel_calls;
+  CHECK(vectorized == expect_vector);
+  for (int k = 0; k < outputs; ++k) {
+    const auto want = cpu.outputs()[std::size_t(k)].template to_vector<float>();
+    CHECK(std::memcmp(outs[k], want.data(), n * sizeof(float)) == 0);
+  }
+  return calls;
+}
+
+}  // namespace
+
+TEST_CASE("the fused kernel's body evaluates a shared node once per element", "[nvcc][cuda_host]") {
+  auto a = xsym::variable<"A">();
+  auto b = xsym::variable<"B">();
+  auto t = counted(a);
+  auto shared = t * t + t + b;
+  auto g = xsym::group(t * b, t + a, t);
+  auto twins = counted(a + 1.5) * counted(a + 1.5) + counted(b * 2.0) / counted(b * -2.0);
+  for (unsigned n : {1u, 7u, 2049u, 100'003u}) {
+    CHECK(kernel_evaluations(shared, n, 0, true) == long(n));
+    CHECK(kernel_evaluations(shared, n, 1, true) == long(n));  // a head of 3 scalar elements
+    CHECK(kernel_evaluations(g, n, 2, true) == long(n));
+    CHECK(kernel_evaluations(twins, n, 0, true) == 3 * long(n));  // a + 1.5 once; b * 2, b * -2 apart
+  }
+}

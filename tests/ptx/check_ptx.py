@@ -26,8 +26,9 @@ def entries(ptx):
     return found
 
 
-# fused_kernel<V, U, output_stage<Out, ...>...>: mangled as ...fused_kernelILjVELjUEJNS_4exec12output_stageI<Out>...
-FUSED = re.compile(r"fused_kernelILj(\d+)ELj(\d+)EJNS_4exec12output_stageI([a-z])")
+# fused_kernel<V, U, lowered::fused_stage<type_list<Args...>, type_list<Nodes...>, type_list<head<Out, node>...>>>:
+# mangled as ...fused_kernelILjVELjUEJNS_7lowered11fused_stageI... with the first output's type after 4headI.
+FUSED = re.compile(r"fused_kernelILj(\d+)ELj(\d+)EJNS_7lowered11fused_stageI.*?4headI([a-z])")
 TYPE = {"f": "float32", "d": "float64", "i": "int32", "l": "int64"}
 
 

@@ -1,6 +1,6 @@
 #pragma once
 // Build-wide macros. XSYM_HD marks functions that run on the host and, under nvcc, on the device:
-// the element functions of the operator table and the lowered functor tree.
+// the element functions of the operator table and the lowered programs and functors.
 
 #if defined(__CUDACC__)
 #define XSYM_HD __host__ __device__

@@ -29,7 +29,7 @@
 #include "executor.hpp"
 #include "gpu_plug.hpp"
 #include "infer.hpp"
-#include "lower.hpp"
+#include "lower_plan.hpp"
 
 namespace xsym {
 
@@ -61,28 +61,18 @@ namespace detail {
 /// Graph G instantiated for the element types `Free` of its free dtype classes.
 template <class G, dtype... Free>
 struct instance {
-  using info = graph_info<G>;
-  static constexpr int free_dtypes[] = {int(Free)..., -1};
-  template <int Node>
-  using node_type = type_of<dtype(info::node_dtype(Node, free_dtypes))>;
-  template <std::size_t... K>
-  static auto argument_types(std::index_sequence<K...>) -> std::tuple<node_type<info::argument_nodes[K]>...>;
-  using argument_types_t = decltype(argument_types(std::make_index_sequence<std::size_t(info::num_arguments)>{}));
+  using program = exec::fused_program<G, Free...>;
 
-  /// Calls f(stage...) with one exec::output_stage per graph output: the lowered tree that
-  /// computes it and where it goes. The CPU loop and the CUDA kernel run the same stages.
+  /// Calls f(stage) with the graph's plan lowered to one fused stage (exec/program.hpp) that
+  /// computes every node once per element and writes every output. The CPU loop and the CUDA
+  /// kernel run the same stage.
   template <class F>
   static void with_stages(const G& g, const void* const* args, void* const* outs, F&& f) {
-    lowered::lowering<G, argument_types_t> lower{args};
-    const auto& roots = graph_traits<G>::roots_of(g);
-    [&]<std::size_t... H>(std::index_sequence<H...>) {
-      f(exec::output_stage<node_type<info::heads[H]>, decltype(lower(std::get<H>(roots)))>{
-          static_cast<node_type<info::heads[H]>*>(outs[H]), lower(std::get<H>(roots))}...);
-    }(std::make_index_sequence<std::size_t(info::num_outputs)>{});
+    f(program::make(g, args, outs));
   }
 
   static void run(const G& g, const void* const* args, void* const* outs, std::ptrdiff_t n) {
-    with_stages(g, args, outs, [n](const auto&... stages) { exec::run_fused(n, stages...); });
+    exec::run_fused(n, program::make(g, args, outs));
   }
 };
 

@@ -1,6 +1,8 @@
 #pragma once
-// The fused CPU loop: one pass over the elements for a whole graph. Each output is written
-// from its lowered functor tree; there are no temporaries. The loop body is vectorized
+// The fused CPU loop: one pass over the elements for a whole graph. A stage is a callable of the
+// element index: a static graph's plan lowered to one program that computes every node once and
+// writes every output (exec/program.hpp), or a runtime per-op kernel's output_stage below;
+// there are no temporaries. The loop body is vectorized
 // (OpenMP simd, or the compiler's no-alias hint) and split across OpenMP threads.
 #include <algorithm>
 #include <cstddef>
@@ -26,7 +28,7 @@
 
 namespace xsym::exec {
 
-/// Writes output element i from a lowered functor.
+/// Writes output element i from a lowered functor (exec/lower.hpp): the runtime per-op kernels.
 template <class Out, class F>
 struct output_stage {
   Out* out;

@@ -30,6 +30,8 @@ struct node_record {
   int num_inputs = 0;
   int inputs[max_inputs]{};
   std::uint64_t key = 0;      // identity for merging (type_key's hash); 0: never merged
+  std::uint64_t op_key = 0;   // identity of the op's C++ type (0 for variables): with the inputs,
+                              // what makes two unmerged nodes structurally identical
   int pinned = -1;            // dtype code fixed at compile time (typed variable, Cast output)
   bool casts = false;         // output dtype independent of the inputs' (Cast)
 };
@@ -128,6 +130,7 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   r.num_inputs = int(sizeof...(In));
   for (int k = 0; k < r.num_inputs; ++k) r.inputs[k] = inputs[k];
   r.key = holds_param<E> ? 0 : type_key<E>;
+  r.op_key = type_key<Op>;
   if constexpr (casting_op<Op>) {
     r.casts = true;
     r.pinned = int(dtype_of<typename Op::target>);

@@ -1,7 +1,9 @@
 #pragma once
-// The fused CUDA kernel: one kernel for a whole static graph, run over the graph's lowered
-// functor tree (include/xsym/exec/lower.hpp: trivially copyable, positional inputs, no names,
-// no Hana). Include it from a translation unit compiled by nvcc.
+// The fused CUDA kernel: one kernel for a whole static graph, running the program its plan
+// lowers to (include/xsym/exec/program.hpp: every node once per element, every output written;
+// trivially copyable, positional inputs, no names, no Hana). The runtime executor's per-op
+// kernels run one-node functor trees (exec/lower.hpp: exec::output_stage) through the same
+// kernel. Include it from a translation unit compiled by nvcc.
 //
 // How it is fast (the way the best elementwise kernels are):
 // - 16-byte vector loads and stores: each array is read and written in vectors of
@@ -24,6 +26,7 @@
 
 #include <xsym/exec/cpu_loop.hpp>
 #include <xsym/exec/lower.hpp>
+#include <xsym/exec/program.hpp>
 
 #include <xsym/core/error.hpp>
 
@@ -113,6 +116,10 @@ template <class Out, class F>
 constexpr std::size_t widest_element(const exec::output_stage<Out, F>*) {
   return std::max(sizeof(Out), widest_leaf<F>::value);
 }
+template <class... A, class N, class... O>
+constexpr std::size_t widest_element(const lowered::fused_stage<type_list<A...>, N, type_list<O...>>*) {
+  return std::max({sizeof(A)..., sizeof(typename O::type)...});
+}
 
 // ---- the per-thread work -------------------------------------------------------------------
 
@@ -143,6 +150,48 @@ XSYM_HD XSYM_INLINE void compute_vectors(const exec::output_stage<Out, F>& s, un
 template <class Out, class F>
 XSYM_HD XSYM_INLINE void compute_element(const exec::output_stage<Out, F>& s, unsigned i) {
   s.out[i] = static_cast<Out>(s.f(i));
+}
+
+// A lowered program (exec/program.hpp): every argument is loaded as vectors first, then the whole
+// program runs lane by lane, each node once per lane, and every output is stored as vectors.
+// (A twin's `merged` is the same for the whole launch: a uniform branch.)
+
+/// Argument K of every argument type, loaded as one vector of V elements at `first`.
+template <unsigned V, class... A, class N, class O, std::size_t... K>
+XSYM_HD XSYM_INLINE auto load_arguments(
+    const lowered::fused_stage<type_list<A...>, N, O>& s, unsigned first, std::index_sequence<K...>) {
+  lowered::slots<lanes<A, V>...> in;
+  ((lowered::at<K>(in) = *reinterpret_cast<const lanes<A, V>*>(lowered::at<K>(s.in) + first)), ...);
+  return in;
+}
+
+/// Computes U vectors of every output, at first + u*stride: loads all of them, then stores.
+template <unsigned V, unsigned U, class... A, class N, class... O>
+XSYM_HD XSYM_INLINE void compute_vectors(const lowered::fused_stage<type_list<A...>, N, type_list<O...>>& s,
+                                         unsigned first, unsigned stride) {
+  lowered::slots<lanes<A, V>...> in[U];
+  XSYM_UNROLL
+  for (unsigned u = 0; u < U; ++u) in[u] = load_arguments<V>(s, first + u * stride, std::index_sequence_for<A...>{});
+  XSYM_UNROLL
+  for (unsigned u = 0; u < U; ++u) {
+    lowered::slots<lanes<typename O::type, V>...> r;
+    XSYM_UNROLL
+    for (unsigned j = 0; j < V; ++j) {
+      const auto v = s.values(
+          [&](auto k) { return lowered::at<std::size_t(decltype(k)::value)>(in[u]).v[j]; });
+      s.outputs(v, [&](auto k, auto x) { lowered::at<decltype(k)::value>(r).v[j] = x; });
+    }
+    [&]<std::size_t... K>(std::index_sequence<K...>) {
+      ((*reinterpret_cast<lanes<typename O::type, V>*>(lowered::at<K>(s.out) + first + u * stride) =
+            lowered::at<K>(r)),
+       ...);
+    }(std::index_sequence_for<O...>{});
+  }
+}
+
+template <class A, class N, class O>
+XSYM_HD XSYM_INLINE void compute_element(const lowered::fused_stage<A, N, O>& s, unsigned i) {
+  s(i);
 }
 
 /// Everything thread `thread` of block `block` computes, for every output stage: the kernel's
@@ -179,6 +228,20 @@ constexpr unsigned vector_width() {
   return unsigned(vector_bytes / std::max({widest_element(static_cast<const Stage*>(nullptr))...}));
 }
 
+/// Calls f(p) for every array pointer of a stage.
+template <class Out, class F, class Visit>
+void for_each_pointer(const exec::output_stage<Out, F>& s, const Visit& f) {
+  f(s.out);
+  map_leaves(s.f, [&](const auto& leaf) {
+    f(leaf.p);
+    return leaf;
+  });
+}
+template <class A, class N, class O, class Visit>
+void for_each_pointer(const lowered::fused_stage<A, N, O>& s, const Visit& f) {
+  s.for_each_pointer([&](auto* p) { f(p); });
+}
+
 /// The head (leading scalar elements) after which every array the stages read or write sits at
 /// a V-aligned address, or -1 when no common head exists (the arrays' offsets differ).
 template <unsigned V, class... Stage>
@@ -189,19 +252,15 @@ int common_head(const Stage&... stages) {
     int r = address % size ? -1 : int(address / size % V);
     residue = residue == -2 || residue == r ? r : -1;
   };
-  (
-      [&] {
-        see(stages.out, sizeof(*stages.out));
-        map_leaves(stages.f, [&](const auto& leaf) {
-          see(leaf.p, sizeof(*leaf.p));
-          return leaf;
-        });
-      }(),
-      ...);
+  (for_each_pointer(stages, [&](const auto* p) { see(p, sizeof(*p)); }), ...);
   return residue < 0 ? -1 : int((V - unsigned(residue)) % V);
 }
 
 /// The stage for elements [first, ...): every pointer moved by `first`.
+template <class A, class N, class O>
+lowered::fused_stage<A, N, O> shifted(const lowered::fused_stage<A, N, O>& s, std::ptrdiff_t first) {
+  return s.shifted(first);
+}
 template <class Out, class F>
 exec::output_stage<Out, F> shifted(const exec::output_stage<Out, F>& s, std::ptrdiff_t first) {
   return {s.out + first, map_leaves(s.f, [first](auto leaf) {
