@@ -8,7 +8,9 @@
 //     in uint64_t), and the real result truncated toward zero for b < 0;
 //   - float -> integer conversion saturates, NaN gives 0; integer -> integer is modular;
 //   - "via_double" ops compute an integer input in double and convert back with saturation;
-//     float inputs are computed in their own type with the same std:: function;
+//     float inputs are computed in their own type with the same std:: function, except the
+//     `approximate` ops (xsym's own math): their reference is the correctly rounded result,
+//     and a result agrees with it within 2 ulp (`agrees`);
 //   - NaN propagates through maximum, minimum, relu and clip; comparisons give 0 or 1.
 //
 // This file is included by tests/ops/element_test.cpp and tests/exec/ops_agreement_test.cpp
@@ -76,6 +78,15 @@ template <class T, class F>
 T real(T x, F f) {
   if constexpr (is_float<T>) return f(x); else return saturate<T>(f(double(x)));
 }
+/// An op computed by xsym's own math on floats (include/xsym/ops/math.hpp): the reference is the
+/// correctly rounded result (computed in long double, rounded once), and results may differ from
+/// it by 2 ulp (`agrees`). Integers: computed in double and saturated, as `real`.
+template <class Op>
+inline constexpr bool approximate = false;
+template <class T, class F>
+T precise(T x, F f) {
+  if constexpr (is_float<T>) return T(f((long double)x)); else return saturate<T>(f(double(x)));
+}
 template <class T, class F>
 T real(T a, T b, F f) {
   if constexpr (is_float<T>) return f(a, b); else return saturate<T>(f(double(a), double(b)));
@@ -95,28 +106,49 @@ template <class T> T eval(ops::trunc, T x) { if constexpr (is_float<T>) return s
 template <class T> T eval(ops::fix, T x) { if constexpr (is_float<T>) return std::trunc(x); else return x; }
 template <class T> T eval(ops::square, T x) { if constexpr (is_float<T>) return x * x; else return wrap<T>(__int128(x) * x); }
 template <class T> T eval(ops::sqrt, T x) { return real(x, [](auto v) { return std::sqrt(v); }); }
-template <class T> T eval(ops::rsqrt, T x) { return real(x, [](auto v) { return decltype(v)(1) / std::sqrt(v); }); }
-template <class T> T eval(ops::cbrt, T x) { return real(x, [](auto v) { return std::cbrt(v); }); }
-template <class T> T eval(ops::rcbrt, T x) { return real(x, [](auto v) { return decltype(v)(1) / std::cbrt(v); }); }
+template <> inline constexpr bool approximate<ops::rsqrt> = true;
+template <class T> T eval(ops::rsqrt, T x) { return precise(x, [](auto v) { return decltype(v)(1) / std::sqrt(v); }); }
+template <> inline constexpr bool approximate<ops::cbrt> = true;
+template <class T> T eval(ops::cbrt, T x) { return precise(x, [](auto v) { return std::cbrt(v); }); }
+template <> inline constexpr bool approximate<ops::rcbrt> = true;
+template <class T> T eval(ops::rcbrt, T x) { return precise(x, [](auto v) { return decltype(v)(1) / std::cbrt(v); }); }
 template <class T> T eval(ops::reciprocal, T x) { return real(x, [](auto v) { return decltype(v)(1) / v; }); }
-template <class T> T eval(ops::exp, T x) { return real(x, [](auto v) { return std::exp(v); }); }
-template <class T> T eval(ops::expm1, T x) { return real(x, [](auto v) { return std::expm1(v); }); }
-template <class T> T eval(ops::log, T x) { return real(x, [](auto v) { return std::log(v); }); }
-template <class T> T eval(ops::log2, T x) { return real(x, [](auto v) { return std::log2(v); }); }
-template <class T> T eval(ops::log10, T x) { return real(x, [](auto v) { return std::log10(v); }); }
-template <class T> T eval(ops::log1p, T x) { return real(x, [](auto v) { return std::log1p(v); }); }
-template <class T> T eval(ops::sin, T x) { return real(x, [](auto v) { return std::sin(v); }); }
-template <class T> T eval(ops::cos, T x) { return real(x, [](auto v) { return std::cos(v); }); }
-template <class T> T eval(ops::tan, T x) { return real(x, [](auto v) { return std::tan(v); }); }
-template <class T> T eval(ops::arcsin, T x) { return real(x, [](auto v) { return std::asin(v); }); }
-template <class T> T eval(ops::arccos, T x) { return real(x, [](auto v) { return std::acos(v); }); }
-template <class T> T eval(ops::arctan, T x) { return real(x, [](auto v) { return std::atan(v); }); }
-template <class T> T eval(ops::sinh, T x) { return real(x, [](auto v) { return std::sinh(v); }); }
-template <class T> T eval(ops::cosh, T x) { return real(x, [](auto v) { return std::cosh(v); }); }
-template <class T> T eval(ops::tanh, T x) { return real(x, [](auto v) { return std::tanh(v); }); }
-template <class T> T eval(ops::arcsinh, T x) { return real(x, [](auto v) { return std::asinh(v); }); }
-template <class T> T eval(ops::arccosh, T x) { return real(x, [](auto v) { return std::acosh(v); }); }
-template <class T> T eval(ops::arctanh, T x) { return real(x, [](auto v) { return std::atanh(v); }); }
+template <> inline constexpr bool approximate<ops::exp> = true;
+template <class T> T eval(ops::exp, T x) { return precise(x, [](auto v) { return std::exp(v); }); }
+template <> inline constexpr bool approximate<ops::expm1> = true;
+template <class T> T eval(ops::expm1, T x) { return precise(x, [](auto v) { return std::expm1(v); }); }
+template <> inline constexpr bool approximate<ops::log> = true;
+template <class T> T eval(ops::log, T x) { return precise(x, [](auto v) { return std::log(v); }); }
+template <> inline constexpr bool approximate<ops::log2> = true;
+template <class T> T eval(ops::log2, T x) { return precise(x, [](auto v) { return std::log2(v); }); }
+template <> inline constexpr bool approximate<ops::log10> = true;
+template <class T> T eval(ops::log10, T x) { return precise(x, [](auto v) { return std::log10(v); }); }
+template <> inline constexpr bool approximate<ops::log1p> = true;
+template <class T> T eval(ops::log1p, T x) { return precise(x, [](auto v) { return std::log1p(v); }); }
+template <> inline constexpr bool approximate<ops::sin> = true;
+template <class T> T eval(ops::sin, T x) { return precise(x, [](auto v) { return std::sin(v); }); }
+template <> inline constexpr bool approximate<ops::cos> = true;
+template <class T> T eval(ops::cos, T x) { return precise(x, [](auto v) { return std::cos(v); }); }
+template <> inline constexpr bool approximate<ops::tan> = true;
+template <class T> T eval(ops::tan, T x) { return precise(x, [](auto v) { return std::tan(v); }); }
+template <> inline constexpr bool approximate<ops::arcsin> = true;
+template <class T> T eval(ops::arcsin, T x) { return precise(x, [](auto v) { return std::asin(v); }); }
+template <> inline constexpr bool approximate<ops::arccos> = true;
+template <class T> T eval(ops::arccos, T x) { return precise(x, [](auto v) { return std::acos(v); }); }
+template <> inline constexpr bool approximate<ops::arctan> = true;
+template <class T> T eval(ops::arctan, T x) { return precise(x, [](auto v) { return std::atan(v); }); }
+template <> inline constexpr bool approximate<ops::sinh> = true;
+template <class T> T eval(ops::sinh, T x) { return precise(x, [](auto v) { return std::sinh(v); }); }
+template <> inline constexpr bool approximate<ops::cosh> = true;
+template <class T> T eval(ops::cosh, T x) { return precise(x, [](auto v) { return std::cosh(v); }); }
+template <> inline constexpr bool approximate<ops::tanh> = true;
+template <class T> T eval(ops::tanh, T x) { return precise(x, [](auto v) { return std::tanh(v); }); }
+template <> inline constexpr bool approximate<ops::arcsinh> = true;
+template <class T> T eval(ops::arcsinh, T x) { return precise(x, [](auto v) { return std::asinh(v); }); }
+template <> inline constexpr bool approximate<ops::arccosh> = true;
+template <class T> T eval(ops::arccosh, T x) { return precise(x, [](auto v) { return std::acosh(v); }); }
+template <> inline constexpr bool approximate<ops::arctanh> = true;
+template <class T> T eval(ops::arctanh, T x) { return precise(x, [](auto v) { return std::atanh(v); }); }
 // MXNet: a * (180 / pi) and a * (pi / 180), the constant rounded to the element type.
 template <class T> T eval(ops::degrees, T x) {
   return real(x, [](auto v) { return v * decltype(v)(180.0 / std::numbers::pi_v<double>); });
@@ -125,13 +157,16 @@ template <class T> T eval(ops::radians, T x) {
   return real(x, [](auto v) { return v * decltype(v)(std::numbers::pi_v<double> / 180.0); });
 }
 template <class T> T eval(ops::relu, T x) { return is_nan(x) ? x : x > T(0) ? x : T(0); }
+template <> inline constexpr bool approximate<ops::sigmoid> = true;
 template <class T> T eval(ops::sigmoid, T x) {
-  return real(x, [](auto v) { using V = decltype(v); return V(1) / (V(1) + std::exp(-v)); });
+  return precise(x, [](auto v) { using V = decltype(v); return V(1) / (V(1) + std::exp(-v)); });
 }
+template <> inline constexpr bool approximate<ops::softsign> = true;
 template <class T> T eval(ops::softsign, T x) {
-  return real(x, [](auto v) { using V = decltype(v); return v / (V(1) + std::fabs(v)); });
+  return precise(x, [](auto v) { using V = decltype(v); return v / (V(1) + std::fabs(v)); });
 }
-template <class T> T eval(ops::erf, T x) { return real(x, [](auto v) { return std::erf(v); }); }
+template <> inline constexpr bool approximate<ops::erf> = true;
+template <class T> T eval(ops::erf, T x) { return precise(x, [](auto v) { return std::erf(v); }); }
 template <class T> T eval(ops::gamma, T x) { return real(x, [](auto v) { return std::tgamma(v); }); }
 template <class T> T eval(ops::logical_not, T x) { return x == T(0) ? T(1) : T(0); }
 template <class T> T eval(ops::identity, T x) { return x; }
@@ -162,9 +197,10 @@ template <class T> T eval(ops::mod, T a, T b) {
     return wrap<T>(__int128(a) - q * __int128(b));
   }
 }
+template <> inline constexpr bool approximate<ops::power> = true;
 template <class T> T eval(ops::power, T a, T b) {
   if constexpr (is_float<T>) {
-    return std::pow(a, b);
+    return T(std::pow((long double)a, (long double)b));
   } else {
     if (b < T(0)) return saturate<T>(std::pow(double(a), double(b)));
     const std::uint64_t base = static_cast<std::uint64_t>(static_cast<std::int64_t>(a));
@@ -179,7 +215,11 @@ template <class T> T eval(ops::power, T a, T b) {
 }
 template <class T> T eval(ops::maximum, T a, T b) { return is_nan(a) ? a : is_nan(b) ? b : a > b ? a : b; }
 template <class T> T eval(ops::minimum, T a, T b) { return is_nan(a) ? a : is_nan(b) ? b : a < b ? a : b; }
-template <class T> T eval(ops::hypot, T a, T b) { return real(a, b, [](auto x, auto y) { return std::hypot(x, y); }); }
+template <> inline constexpr bool approximate<ops::hypot> = true;
+template <class T> T eval(ops::hypot, T a, T b) {
+  if constexpr (is_float<T>) return T(std::hypot((long double)a, (long double)b));
+  else return real(a, b, [](auto x, auto y) { return std::hypot(x, y); });
+}
 template <class T> T eval(ops::equal, T a, T b) { return a == b ? T(1) : T(0); }
 template <class T> T eval(ops::not_equal, T a, T b) { return a != b ? T(1) : T(0); }
 template <class T> T eval(ops::greater, T a, T b) { return a > b ? T(1) : T(0); }
@@ -230,6 +270,18 @@ std::uint64_t ulp_distance(T a, T b) {
   };
   __int128 d = key(a) - key(b);
   return static_cast<std::uint64_t>(d < 0 ? -d : d);
+}
+
+/// got agrees with the reference want of op Op: the same (ref::same), or for an `approximate`
+/// op on floats: both NaN, the same infinity or signed zero, else at most 2 ulp apart.
+template <class Op, class T>
+bool agrees(T got, T want) {
+  if constexpr (is_float<T> && approximate<Op>) {
+    if (is_nan(want) || want == T(0) || std::isinf(want)) return same(got, want);
+    return ulp_distance(got, want) <= 2;
+  } else {
+    return same(got, want);
+  }
 }
 
 /// A value for messages: int8/uint8 as numbers, floats with all their digits.

@@ -16,7 +16,16 @@
 #include "../core/type_list.hpp"
 #include "arithmetic.hpp"
 #include "kinds.hpp"
+#include "math.hpp"
 #include "scalar_value.hpp"
+
+// XSYM_MATH(cpu, device): the transcendental functions are xsym's own vectorized ones on the
+// CPU (math.hpp) and CUDA's in device code.
+#if defined(__CUDA_ARCH__)
+#define XSYM_MATH(cpu, device) device
+#else
+#define XSYM_MATH(cpu, device) cpu
+#endif
 
 namespace xsym::ops {
 
@@ -57,7 +66,9 @@ struct power : binary<power, exact> {
   static constexpr op_names names{"_power", "_power"};
   static constexpr op_names scalar_names{"_power_scalar", "_powerscalar"};
   static constexpr op_names rscalar_names{"_rpower_scalar", "_rpowerscalar"};
-  template <class T> XSYM_HD static T apply(T a, T b) { return arith::pow(a, b); }
+  template <class T> XSYM_HD XSYM_INLINE static T apply(T a, T b) {
+    if constexpr (arith::is_float<T>) return XSYM_MATH(math::pow, std::pow)(a, b); else return arith::pow(a, b);
+  }
 };
 struct maximum : binary<maximum, exact> {
   static constexpr op_names names{"_maximum", "_maximum"};
@@ -75,7 +86,7 @@ struct hypot : binary<hypot> {
   static constexpr op_names names{"_hypot", "_hypot"};
   static constexpr op_names scalar_names{"_hypot_scalar", "_hypotscalar"};
   static constexpr op_names rscalar_names = scalar_names;
-  template <class F> XSYM_HD static F apply(F a, F b) { return std::hypot(a, b); }
+  template <class F> XSYM_HD XSYM_INLINE static F apply(F a, F b) { return XSYM_MATH(math::hypot, std::hypot)(a, b); }
 };
 struct equal : binary<equal, exact> {
   static constexpr op_names names{"_equal", "_equal"};
@@ -150,41 +161,41 @@ struct lesser_equal : binary<lesser_equal, exact> {
   X(fix, exact, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)    \
   X(square, exact, return arith::mul(x, x);)                                                  \
   X(sqrt, via_double, return std::sqrt(x);)                                                   \
-  X(rsqrt, via_double, return T(1) / std::sqrt(x);)                                           \
-  X(cbrt, via_double, return std::cbrt(x);)                                                   \
-  X(rcbrt, via_double, return T(1) / std::cbrt(x);)                                           \
+  X(rsqrt, via_double, XSYM_MATH(return math::rsqrt(x);, return T(1) / std::sqrt(x);))        \
+  X(cbrt, via_double, return XSYM_MATH(math::cbrt, std::cbrt)(x);)                            \
+  X(rcbrt, via_double, return T(1) / XSYM_MATH(math::cbrt, std::cbrt)(x);)                    \
   X(reciprocal, via_double, return T(1) / x;)                                                 \
-  X(exp, via_double, return std::exp(x);)                                                     \
-  X(expm1, via_double, return std::expm1(x);)                                                 \
-  X(log, via_double, return std::log(x);)                                                     \
-  X(log2, via_double, return std::log2(x);)                                                   \
-  X(log10, via_double, return std::log10(x);)                                                 \
-  X(log1p, via_double, return std::log1p(x);)                                                 \
-  X(sin, via_double, return std::sin(x);)                                                     \
-  X(cos, via_double, return std::cos(x);)                                                     \
-  X(tan, via_double, return std::tan(x);)                                                     \
-  X(arcsin, via_double, return std::asin(x);)                                                 \
-  X(arccos, via_double, return std::acos(x);)                                                 \
-  X(arctan, via_double, return std::atan(x);)                                                 \
-  X(sinh, via_double, return std::sinh(x);)                                                   \
-  X(cosh, via_double, return std::cosh(x);)                                                   \
-  X(tanh, via_double, return std::tanh(x);)                                                   \
-  X(arcsinh, via_double, return std::asinh(x);)                                               \
-  X(arccosh, via_double, return std::acosh(x);)                                               \
-  X(arctanh, via_double, return std::atanh(x);)                                               \
+  X(exp, via_double, return XSYM_MATH(math::exp, std::exp)(x);)                               \
+  X(expm1, via_double, return XSYM_MATH(math::expm1, std::expm1)(x);)                         \
+  X(log, via_double, return XSYM_MATH(math::log, std::log)(x);)                               \
+  X(log2, via_double, return XSYM_MATH(math::log2, std::log2)(x);)                            \
+  X(log10, via_double, return XSYM_MATH(math::log10, std::log10)(x);)                         \
+  X(log1p, via_double, return XSYM_MATH(math::log1p, std::log1p)(x);)                         \
+  X(sin, via_double, return XSYM_MATH(math::sin, std::sin)(x);)                                 \
+  X(cos, via_double, return XSYM_MATH(math::cos, std::cos)(x);)                                 \
+  X(tan, via_double, return XSYM_MATH(math::tan, std::tan)(x);)                                 \
+  X(arcsin, via_double, return XSYM_MATH(math::asin, std::asin)(x);)                            \
+  X(arccos, via_double, return XSYM_MATH(math::acos, std::acos)(x);)                            \
+  X(arctan, via_double, return XSYM_MATH(math::atan, std::atan)(x);)                            \
+  X(sinh, via_double, return XSYM_MATH(math::sinh, std::sinh)(x);)                            \
+  X(cosh, via_double, return XSYM_MATH(math::cosh, std::cosh)(x);)                            \
+  X(tanh, via_double, return XSYM_MATH(math::tanh, std::tanh)(x);)                            \
+  X(arcsinh, via_double, return XSYM_MATH(math::asinh, std::asinh)(x);)                         \
+  X(arccosh, via_double, return XSYM_MATH(math::acosh, std::acosh)(x);)                         \
+  X(arctanh, via_double, return XSYM_MATH(math::atanh, std::atanh)(x);)                         \
   X(degrees, via_double, return x * T(180 / std::numbers::pi);)                               \
   X(radians, via_double, return x * T(std::numbers::pi / 180);)                               \
   X(relu, exact, return arith::is_nan(x) || x > T(0) ? x : T(0);)                             \
-  X(sigmoid, via_double, return T(1) / (T(1) + std::exp(-x));)                                \
-  X(softsign, via_double, return x / (T(1) + std::abs(x));)                                   \
-  X(erf, via_double, return std::erf(x);)                                                     \
+  X(sigmoid, via_double, XSYM_MATH(return math::sigmoid(x);, return T(1) / (T(1) + std::exp(-x));)) \
+  X(softsign, via_double, XSYM_MATH(return math::softsign(x);, return x / (T(1) + std::abs(x));)) \
+  X(erf, via_double, return XSYM_MATH(math::erf, std::erf)(x);)                               \
   X(gamma, via_double, return std::tgamma(x);)                                                \
   X(logical_not, exact, return T(x == T(0));)
 
 #define XSYM_DEFINE_UNARY_OP(tag, rule, ...)                    \
   struct tag : unary<tag, rule> {                               \
     static constexpr op_names names{#tag, #tag};                \
-    template <class T> XSYM_HD static T apply(T x) { __VA_ARGS__ } \
+    template <class T> XSYM_HD XSYM_INLINE static T apply(T x) { __VA_ARGS__ } \
   };
 XSYM_UNARY_OPS(XSYM_DEFINE_UNARY_OP)
 #undef XSYM_DEFINE_UNARY_OP
