@@ -11,6 +11,7 @@
 #include "ndarray/print.hpp"
 #include "plan/static_plan.hpp"
 #include "exec/bind.hpp"
+#include "exec/bind_grad.hpp"
 #include "symbol/from_static.hpp"
 #include "symbol/operators.hpp"
 #include "symbol/symbol.hpp"

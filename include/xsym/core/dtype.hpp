@@ -45,6 +45,9 @@ inline dtype dtype_from_name(std::string_view s) {
 }
 
 /// Size of one element in bytes.
+/// Whether t is a floating-point dtype: the ones that have gradients.
+constexpr bool is_floating(dtype t) { return t == dtype::float16 || t == dtype::float32 || t == dtype::float64; }
+
 constexpr std::size_t dtype_size(dtype t) {
   switch (t) {
     case dtype::float64:

@@ -268,12 +268,14 @@ executor<G> bind_through_runtime(const G& g, context ctx, std::vector<ndarray> a
 #define XSYM_FUSED_CUDA 0
 #endif
 
-namespace xsym {
 #if XSYM_FUSED_CUDA
-inline namespace with_cuda_kernels {
+#define XSYM_BIND_NAMESPACE with_cuda_kernels
 #else
-inline namespace without_cuda_kernels {
+#define XSYM_BIND_NAMESPACE without_cuda_kernels
 #endif
+
+namespace xsym {
+inline namespace XSYM_BIND_NAMESPACE {
 
 // Binding's parts that differ between the two kinds of unit (not `detail`: a namespace of that
 // name in the inline namespace would make `xsym::detail` ambiguous).

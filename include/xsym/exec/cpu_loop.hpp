@@ -6,12 +6,15 @@
 // (OpenMP simd, or the compiler's no-alias hint) and split across OpenMP threads.
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
 #include "../core/config.hpp"
+#include "grad_req.hpp"
+#include "program.hpp"
 
 // clang reports every loop that a vectorize request could not vectorize (integer division,
 // libm calls) with a backend warning that no diagnostic pragma silences, which breaks -Werror
@@ -34,6 +37,26 @@ struct output_stage {
   Out* out;
   F f;
   XSYM_INLINE void operator()(std::ptrdiff_t i) const { out[i] = static_cast<Out>(f(i)); }
+};
+
+/// A stage whose outputs are written as `reqs` asks (exec/grad_req.hpp): `write` stores, `add`
+/// adds to the element there, `null` stores nothing. The requests are the same for every
+/// element, so the branches are perfectly predicted; bind uses the plain stage when every
+/// request is `write`.
+template <class Stage>
+struct requested_outputs {
+  Stage stage;
+  grad_req reqs[Stage::num_outputs > 0 ? Stage::num_outputs : 1]{};
+
+  XSYM_INLINE void operator()(std::ptrdiff_t i) const {
+    const auto v = stage.values([&](auto k) { return lowered::at<std::size_t(decltype(k)::value)>(stage.in)[i]; });
+    stage.outputs(v, [&](auto k, auto x) {
+      auto* p = lowered::at<decltype(k)::value>(stage.out);
+      using T = std::remove_cvref_t<decltype(*p)>;
+      if (reqs[decltype(k)::value] == grad_req::write) p[i] = x;
+      else if (reqs[decltype(k)::value] == grad_req::add) p[i] = static_cast<T>(p[i] + x);
+    });
+  }
 };
 
 /// Below this many elements the loop runs on one thread: waking threads costs more.

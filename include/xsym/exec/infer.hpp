@@ -20,6 +20,13 @@ struct node_types {
   std::vector<dtype> dtypes;
 };
 
+/// The first input of node n whose dtype is the output's, or -1 (Cast).
+constexpr int first_tied(const detail::node_record& n) {
+  for (int k = 0; k < n.num_inputs; ++k)
+    if (n.tied >> k & 1u) return k;
+  return -1;
+}
+
 /// Where node `i`'s shape (or, with `dtypes`, its dtype) comes from, in words: "argument 'x'",
 /// or "the output of node '_mul1', whose shape comes from argument 'C'". An elementwise op takes both
 /// from its first input, so the chain of first inputs leads to the argument (or to the Cast
@@ -31,7 +38,7 @@ std::string origin(int i, bool dtypes) {
   if (info::nodes[i].is_variable) return "argument " + name(i);
   int source = i;
   while (!info::nodes[source].is_variable && !(dtypes && info::nodes[source].casts))
-    source = info::nodes[source].inputs[0];
+    source = info::nodes[source].inputs[dtypes ? first_tied(info::nodes[source]) : 0];
   std::string what = dtypes ? "dtype" : "shape";
   std::string from = info::nodes[source].is_variable ? "argument " + name(source) : "the Cast " + name(source);
   if (source == i) return "the Cast " + name(i);
@@ -70,11 +77,12 @@ node_types infer_node_types(const std::vector<ndarray>& args) {
     };
     for (int k = 1; k < n.num_inputs; ++k)
       if (t.shapes[in(k)] != t.shapes[in(0)]) throw mismatch(k, t.shapes[in(0)].str(), t.shapes[in(k)].str(), false);
-    for (int k = 1; k < n.num_inputs; ++k)
-      if (t.dtypes[in(k)] != t.dtypes[in(0)])
-        throw mismatch(k, std::string(dtype_name(t.dtypes[in(0)])), std::string(dtype_name(t.dtypes[in(k)])), true);
+    const int f = first_tied(n);  // the inputs tied to the output share its dtype
+    for (int k = f + 1; f >= 0 && k < n.num_inputs; ++k)
+      if ((n.tied >> k & 1u) && t.dtypes[in(k)] != t.dtypes[in(f)])
+        throw mismatch(k, std::string(dtype_name(t.dtypes[in(f)])), std::string(dtype_name(t.dtypes[in(k)])), true);
     t.shapes[std::size_t(i)] = t.shapes[in(0)];
-    t.dtypes[std::size_t(i)] = n.casts ? dtype(n.pinned) : t.dtypes[in(0)];
+    t.dtypes[std::size_t(i)] = n.casts ? dtype(n.pinned) : t.dtypes[in(f)];
   }
   return t;
 }

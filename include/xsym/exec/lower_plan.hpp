@@ -16,21 +16,13 @@
 #include "../core/dtype.hpp"
 #include "../core/type_list.hpp"
 #include "../expr/graph_info.hpp"
+#include "../expr/node_object.hpp"
 #include "../plan/static_plan.hpp"
 #include "program.hpp"
 
 namespace xsym::exec {
 
-/// The expression object of node I of graph G, given G's roots (graph_traits<G>::roots_of).
-template <class G, int I, class Roots>
-constexpr const auto& node_object(const Roots& roots) {
-  constexpr auto& places = plan::static_plan<G>::places;
-  if constexpr (places.consumer[std::size_t(I)] < 0)
-    return std::get<std::size_t(places.root[std::size_t(I)])>(roots);
-  else
-    return std::get<std::size_t(places.position[std::size_t(I)])>(
-        node_object<G, places.consumer[std::size_t(I)]>(roots).inputs);
-}
+using detail::node_object;
 
 /// The fused stage of graph G for the element types `Free...` of its free dtype classes.
 template <class G, dtype... Free>

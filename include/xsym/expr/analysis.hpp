@@ -17,7 +17,7 @@
 
 namespace xsym::detail {
 
-inline constexpr int max_inputs = 3;
+inline constexpr int max_inputs = 4;  // a binary op's backward: gradient, output, lhs, rhs
 /// Upper bound on the unique nodes of one static graph: keeps compile-time tables bounded.
 inline constexpr std::size_t max_graph_nodes = 4096;
 
@@ -34,6 +34,7 @@ struct node_record {
                               // what makes two unmerged nodes structurally identical
   int pinned = -1;            // dtype code fixed at compile time (typed variable, Cast output)
   bool casts = false;         // output dtype independent of the inputs' (Cast)
+  unsigned tied = ~0u;        // bit k: input k has the output's dtype (all, for most ops)
 };
 
 /// A fixed-capacity list of node indices.
@@ -133,8 +134,10 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   r.op_key = type_key<Op>;
   if constexpr (casting_op<Op>) {
     r.casts = true;
+    r.tied = 0;
     r.pinned = int(dtype_of<typename Op::target>);
   }
+  if constexpr (requires { Op::tied_inputs; }) r.tied = Op::tied_inputs;
   return t.push(r);
 }
 

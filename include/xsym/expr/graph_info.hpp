@@ -139,8 +139,8 @@ struct graph_info {
     for (int i = 0; i < num_nodes; ++i) {
       c.of[i] = i;
       c.pinned[i] = nodes[i].pinned;
-      if (nodes[i].casts) continue;
       for (int k = 0; k < nodes[i].num_inputs; ++k) {
+        if (!(nodes[i].tied >> k & 1u)) continue;
         int a = find(i), b = find(nodes[i].inputs[k]);
         if (a == b) continue;
         int pa = c.pinned[a], pb = c.pinned[b];

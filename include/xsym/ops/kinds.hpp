@@ -42,8 +42,16 @@ XSYM_HD XSYM_INLINE T apply_as(T x, U... y) {
     return Op::apply(x, y...);
 }
 
+/// What an op's derivative returns for an input whose gradient is zero everywhere (sign, the
+/// comparisons, round, ...): the gradient graph leaves such paths out (MXNet's MakeZeroGradNodes).
+struct zero_gradient {};
+
 /// Base of elementwise ops with `arity` inputs and no parameter; `Rule` says how integers are
-/// computed. The entry adds `names` and `template <class T> static T apply(T...)`.
+/// computed. The entry adds `names`, `template <class T> static T apply(T...)` and its
+/// derivative: `derivative(g, out, x)` for a unary op, `dlhs(g, out, a, b)` and
+/// `drhs(g, out, a, b)` for a binary one, where g is the gradient of the output `out`. A
+/// derivative returns the gradient of its input (g times the local derivative, in MXNet's order
+/// of operations) or zero_gradient.
 template <class Op, int Arity, integers Rule>
 struct elementwise {
   static constexpr int arity = Arity;
@@ -57,6 +65,14 @@ struct elementwise {
 
   template <class T, class... U>
   XSYM_HD XSYM_INLINE static T eval(no_param, T x, U... y) { return apply_as<Op>(x, y...); }
+
+  /// The gradient of input K, given the output's gradient g (ops/backward.hpp).
+  template <int K, class T, class... X>
+  XSYM_HD XSYM_INLINE static auto gradient(no_param, T g, T out, X... x) {
+    if constexpr (Arity == 1) return Op::derivative(g, out, x...);
+    else if constexpr (K == 0) return Op::dlhs(g, out, x...);
+    else return Op::drhs(g, out, x...);
+  }
 };
 
 template <class Op, integers Rule = integers::via_double>

@@ -18,6 +18,7 @@
 #include "kinds.hpp"
 #include "math.hpp"
 #include "scalar_value.hpp"
+#include "special.hpp"
 
 // XSYM_MATH(cpu, device): the transcendental functions are xsym's own vectorized ones on the
 // CPU (math.hpp) and CUDA's in device code.
@@ -31,36 +32,68 @@ namespace xsym::ops {
 
 using enum integers;
 
+// The derivatives follow MXNet 1.9's (mshadow_op.h and the _backward_* ops of
+// src/operator/tensor/elemwise_*): the same formula in the same order of operations, so that
+// gradients match MXNet's to the bit wherever the element functions do. A unary op's derivative
+// may use the output (`out`) or the input (`x`), as MXNet's does.
+struct log;
+struct sign;
+struct sqrt;
+struct cbrt;
+struct exp;
+struct sin;
+struct cos;
+struct sinh;
+struct cosh;
+struct hypot;
+
+/// The derivatives of an op whose gradient is zero for both inputs (the comparisons).
+#define XSYM_ZERO_BINARY_GRADIENT                                                   \
+  template <class T> XSYM_HD static zero_gradient dlhs(T, T, T, T) { return {}; } \
+  template <class T> XSYM_HD static zero_gradient drhs(T, T, T, T) { return {}; }
+
 // ---- binary ops, with the names of their scalar forms (`a + 1.5` and `1.5 + a`) -------------
 struct plus : binary<plus, exact> {
   static constexpr op_names names{"elemwise_add", "_plus"};
   static constexpr op_names scalar_names{"_plus_scalar", "_plusscalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::add(a, b); }
+  template <class T> XSYM_HD static T dlhs(T g, T, T, T) { return g; }
+  template <class T> XSYM_HD static T drhs(T g, T, T, T) { return g; }
 };
 struct minus : binary<minus, exact> {
   static constexpr op_names names{"elemwise_sub", "_minus"};
   static constexpr op_names scalar_names{"_minus_scalar", "_minusscalar"};
   static constexpr op_names rscalar_names{"_rminus_scalar", "_rminusscalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::sub(a, b); }
+  template <class T> XSYM_HD static T dlhs(T g, T, T, T) { return g; }
+  template <class T> XSYM_HD static T drhs(T g, T, T, T) { return -g; }
 };
 struct mul : binary<mul, exact> {
   static constexpr op_names names{"elemwise_mul", "_mul"};
   static constexpr op_names scalar_names{"_mul_scalar", "_mulscalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::mul(a, b); }
+  template <class T> XSYM_HD static T dlhs(T g, T, T, T b) { return g * b; }
+  template <class T> XSYM_HD static T drhs(T g, T, T a, T) { return g * a; }
 };
 struct div : binary<div, exact> {
   static constexpr op_names names{"elemwise_div", "_div"};
   static constexpr op_names scalar_names{"_div_scalar", "_divscalar"};
   static constexpr op_names rscalar_names{"_rdiv_scalar", "_rdivscalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::div(a, b); }
+  template <class T> XSYM_HD static T dlhs(T g, T, T, T b) { return g * (T(1) / b); }
+  template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * (-a / (b * b)); }
+  // `_div_scalar`'s gradient is `_div_scalar` of the head gradient, not g * (1 / s).
+  template <class T> XSYM_HD static T dlhs_scalar(T g, T, T, T s) { return g / s; }
 };
 struct mod : binary<mod, exact> {
   static constexpr op_names names{"_mod", "_mod"};
   static constexpr op_names scalar_names{"_mod_scalar", "_modscalar"};
   static constexpr op_names rscalar_names{"_rmod_scalar", "_rmodscalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::mod(a, b); }
+  template <class T> XSYM_HD static T dlhs(T g, T, T, T) { return g; }
+  template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * -std::floor(a / b); }
 };
 struct power : binary<power, exact> {
   static constexpr op_names names{"_power", "_power"};
@@ -69,36 +102,46 @@ struct power : binary<power, exact> {
   template <class T> XSYM_HD XSYM_INLINE static T apply(T a, T b) {
     if constexpr (arith::is_float<T>) return XSYM_MATH(math::pow, std::pow)(a, b); else return arith::pow(a, b);
   }
+  template <class T> XSYM_HD static T dlhs(T g, T, T a, T b) { return g * (apply(a, b - T(1)) * b); }
+  template <class T> XSYM_HD static T drhs(T g, T out, T a, T) { return g * (out * apply_as<log>(a)); }
 };
 struct maximum : binary<maximum, exact> {
   static constexpr op_names names{"_maximum", "_maximum"};
   static constexpr op_names scalar_names{"_maximum_scalar", "_maximumscalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::is_nan(a) || a > b ? a : b; }
+  template <class T> XSYM_HD static T dlhs(T g, T, T a, T b) { return g * T(a >= b); }
+  template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * T(a < b); }
 };
 struct minimum : binary<minimum, exact> {
   static constexpr op_names names{"_minimum", "_minimum"};
   static constexpr op_names scalar_names{"_minimum_scalar", "_minimumscalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::is_nan(a) || a < b ? a : b; }
+  template <class T> XSYM_HD static T dlhs(T g, T, T a, T b) { return g * T(a <= b); }
+  template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * T(a > b); }
 };
 struct hypot : binary<hypot> {
   static constexpr op_names names{"_hypot", "_hypot"};
   static constexpr op_names scalar_names{"_hypot_scalar", "_hypotscalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class F> XSYM_HD XSYM_INLINE static F apply(F a, F b) { return XSYM_MATH(math::hypot, std::hypot)(a, b); }
+  template <class T> XSYM_HD static T dlhs(T g, T, T a, T b) { return g * (a / apply(a, b)); }
+  template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * (b / apply(a, b)); }
 };
 struct equal : binary<equal, exact> {
   static constexpr op_names names{"_equal", "_equal"};
   static constexpr op_names scalar_names{"_equal_scalar", "_equal_scalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a == b); }
+  XSYM_ZERO_BINARY_GRADIENT
 };
 struct not_equal : binary<not_equal, exact> {
   static constexpr op_names names{"_not_equal", "_not_equal"};
   static constexpr op_names scalar_names{"_not_equal_scalar", "_not_equal_scalar"};
   static constexpr op_names rscalar_names = scalar_names;
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a != b); }
+  XSYM_ZERO_BINARY_GRADIENT
 };
 // `2 > a` is `a < 2`: a reversed comparison takes the mirrored op's scalar name.
 struct greater : binary<greater, exact> {
@@ -106,24 +149,28 @@ struct greater : binary<greater, exact> {
   static constexpr op_names scalar_names{"_greater_scalar", "_greater_scalar"};
   static constexpr op_names rscalar_names{"_lesser_scalar", "_lesser_scalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a > b); }
+  XSYM_ZERO_BINARY_GRADIENT
 };
 struct greater_equal : binary<greater_equal, exact> {
   static constexpr op_names names{"_greater_equal", "_greater_equal"};
   static constexpr op_names scalar_names{"_greater_equal_scalar", "_greater_equal_scalar"};
   static constexpr op_names rscalar_names{"_lesser_equal_scalar", "_lesser_equal_scalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a >= b); }
+  XSYM_ZERO_BINARY_GRADIENT
 };
 struct lesser : binary<lesser, exact> {
   static constexpr op_names names{"_lesser", "_lesser"};
   static constexpr op_names scalar_names{"_lesser_scalar", "_lesser_scalar"};
   static constexpr op_names rscalar_names{"_greater_scalar", "_greater_scalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a < b); }
+  XSYM_ZERO_BINARY_GRADIENT
 };
 struct lesser_equal : binary<lesser_equal, exact> {
   static constexpr op_names names{"_lesser_equal", "_lesser_equal"};
   static constexpr op_names scalar_names{"_lesser_equal_scalar", "_lesser_equal_scalar"};
   static constexpr op_names rscalar_names{"_greater_equal_scalar", "_greater_equal_scalar"};
   template <class T> XSYM_HD static T apply(T a, T b) { return T(a <= b); }
+  XSYM_ZERO_BINARY_GRADIENT
 };
 
 // The C++ spellings of the binary ops, for the static graph and the runtime Symbol alike:
@@ -147,55 +194,72 @@ struct lesser_equal : binary<lesser_equal, exact> {
   X(hypot, hypot)
 
 // ---- unary ops: exact for integers where the result is an integer anyway -------------------
-// X(tag, integer rule, body of `template <class T> static T apply(T x)`); the MXNet name and the
-// hint are the tag. The static graph expands this list into the functions `xsym::exp(e)`, ...
-#define XSYM_UNARY_OPS(X)                                                                     \
-  X(negative, exact, return arith::neg(x);)                                                   \
-  X(abs, exact, if constexpr (arith::is_float<T>) return std::abs(x); else return x < T(0) ? arith::neg(x) : x;) \
-  X(sign, exact, return x < T(0) ? T(-1) : x > T(0) ? T(1) : T(0);)                           \
-  X(round, exact, if constexpr (std::is_integral_v<T>) return x; else return std::round(x);)  \
-  X(rint, exact, if constexpr (std::is_integral_v<T>) return x; else return std::rint(x);)    \
-  X(ceil, exact, if constexpr (std::is_integral_v<T>) return x; else return std::ceil(x);)    \
-  X(floor, exact, if constexpr (std::is_integral_v<T>) return x; else return std::floor(x);)  \
-  X(trunc, exact, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)  \
-  X(fix, exact, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)    \
-  X(square, exact, return arith::mul(x, x);)                                                  \
-  X(sqrt, via_double, return std::sqrt(x);)                                                   \
-  X(rsqrt, via_double, XSYM_MATH(return math::rsqrt(x);, return T(1) / std::sqrt(x);))        \
-  X(cbrt, via_double, return XSYM_MATH(math::cbrt, std::cbrt)(x);)                            \
-  X(rcbrt, via_double, return T(1) / XSYM_MATH(math::cbrt, std::cbrt)(x);)                    \
-  X(reciprocal, via_double, return T(1) / x;)                                                 \
-  X(exp, via_double, return XSYM_MATH(math::exp, std::exp)(x);)                               \
-  X(expm1, via_double, return XSYM_MATH(math::expm1, std::expm1)(x);)                         \
-  X(log, via_double, return XSYM_MATH(math::log, std::log)(x);)                               \
-  X(log2, via_double, return XSYM_MATH(math::log2, std::log2)(x);)                            \
-  X(log10, via_double, return XSYM_MATH(math::log10, std::log10)(x);)                         \
-  X(log1p, via_double, return XSYM_MATH(math::log1p, std::log1p)(x);)                         \
-  X(sin, via_double, return XSYM_MATH(math::sin, std::sin)(x);)                                 \
-  X(cos, via_double, return XSYM_MATH(math::cos, std::cos)(x);)                                 \
-  X(tan, via_double, return XSYM_MATH(math::tan, std::tan)(x);)                                 \
-  X(arcsin, via_double, return XSYM_MATH(math::asin, std::asin)(x);)                            \
-  X(arccos, via_double, return XSYM_MATH(math::acos, std::acos)(x);)                            \
-  X(arctan, via_double, return XSYM_MATH(math::atan, std::atan)(x);)                            \
-  X(sinh, via_double, return XSYM_MATH(math::sinh, std::sinh)(x);)                            \
-  X(cosh, via_double, return XSYM_MATH(math::cosh, std::cosh)(x);)                            \
-  X(tanh, via_double, return XSYM_MATH(math::tanh, std::tanh)(x);)                            \
-  X(arcsinh, via_double, return XSYM_MATH(math::asinh, std::asinh)(x);)                         \
-  X(arccosh, via_double, return XSYM_MATH(math::acosh, std::acosh)(x);)                         \
-  X(arctanh, via_double, return XSYM_MATH(math::atanh, std::atanh)(x);)                         \
-  X(degrees, via_double, return x * T(180 / std::numbers::pi);)                               \
-  X(radians, via_double, return x * T(std::numbers::pi / 180);)                               \
-  X(relu, exact, return arith::is_nan(x) || x > T(0) ? x : T(0);)                             \
-  X(sigmoid, via_double, XSYM_MATH(return math::sigmoid(x);, return T(1) / (T(1) + std::exp(-x));)) \
-  X(softsign, via_double, XSYM_MATH(return math::softsign(x);, return x / (T(1) + std::abs(x));)) \
-  X(erf, via_double, return XSYM_MATH(math::erf, std::erf)(x);)                               \
-  X(gamma, via_double, return std::tgamma(x);)                                                \
-  X(logical_not, exact, return T(x == T(0));)
+// X(tag, integer rule, derivative, body of `template <class T> static T apply(T x)`); the MXNet
+// name and the hint are the tag. The derivative is an expression in the output's gradient g, the
+// output `out` and the input x (all of type T), or zero_gradient{} (ops/kinds.hpp). The
+// static graph expands this list into the functions `xsym::exp(e)`, ...
+#define XSYM_UNARY_OPS(X)                                                                                  \
+  X(negative, exact, (-g), return arith::neg(x);)                                                         \
+  X(abs, exact, (g * apply_as<sign>(x)),                                                                   \
+    if constexpr (arith::is_float<T>) return std::abs(x); else return x < T(0) ? arith::neg(x) : x;)       \
+  X(sign, exact, zero_gradient{}, return x < T(0) ? T(-1) : x > T(0) ? T(1) : T(0);)                                  \
+  X(round, exact, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::round(x);)         \
+  X(rint, exact, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::rint(x);)           \
+  X(ceil, exact, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::ceil(x);)           \
+  X(floor, exact, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::floor(x);)         \
+  X(trunc, exact, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)         \
+  X(fix, exact, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)           \
+  X(square, exact, (g * (T(2) * x)), return arith::mul(x, x);)                                             \
+  X(sqrt, via_double, (g * (T(0.5) / out)), return std::sqrt(x);)                                          \
+  X(rsqrt, via_double, (g * (T(-0.5) / (apply_as<sqrt>(x) * x))),                                          \
+    XSYM_MATH(return math::rsqrt(x);, return T(1) / std::sqrt(x);))                                        \
+  X(cbrt, via_double, (g * (T(1) / (T(3) * (out * out)))), return XSYM_MATH(math::cbrt, std::cbrt)(x);)    \
+  X(rcbrt, via_double, (g * (T(-1) / (T(3) * apply_as<cbrt>(x) * x))),                                     \
+    return T(1) / XSYM_MATH(math::cbrt, std::cbrt)(x);)                                                    \
+  X(reciprocal, via_double, (g * (T(-1) / (x * x))), return T(1) / x;)                                     \
+  X(exp, via_double, (g * out), return XSYM_MATH(math::exp, std::exp)(x);)                                 \
+  X(expm1, via_double, (g * apply_as<exp>(x)), return XSYM_MATH(math::expm1, std::expm1)(x);)              \
+  X(log, via_double, (g * (T(1) / x)), return XSYM_MATH(math::log, std::log)(x);)                          \
+  X(log2, via_double, (g * (T(sizeof(T) == 4 ? 1.442695041 : 1.44269504088896340737) / x)),                \
+    return XSYM_MATH(math::log2, std::log2)(x);)                                                           \
+  X(log10, via_double, (g * (T(sizeof(T) == 4 ? 0.4342944819 : 0.43429448190325182765) / x)),              \
+    return XSYM_MATH(math::log10, std::log10)(x);)                                                         \
+  X(log1p, via_double, (g * (T(1) / (T(1) + x))), return XSYM_MATH(math::log1p, std::log1p)(x);)           \
+  X(sin, via_double, (g * apply_as<cos>(x)), return XSYM_MATH(math::sin, std::sin)(x);)                    \
+  X(cos, via_double, (g * -apply_as<sin>(x)), return XSYM_MATH(math::cos, std::cos)(x);)                   \
+  X(tan, via_double, (g * (out * out + T(1))), return XSYM_MATH(math::tan, std::tan)(x);)                  \
+  X(arcsin, via_double, (g * (T(1) / apply_as<sqrt>(T(1) - x * x))), return XSYM_MATH(math::asin, std::asin)(x);) \
+  X(arccos, via_double, (g * (T(-1) / apply_as<sqrt>(T(1) - x * x))), return XSYM_MATH(math::acos, std::acos)(x);) \
+  X(arctan, via_double, (g * (T(1) / (x * x + T(1)))), return XSYM_MATH(math::atan, std::atan)(x);)       \
+  X(sinh, via_double, (g * apply_as<cosh>(x)), return XSYM_MATH(math::sinh, std::sinh)(x);)                \
+  X(cosh, via_double, (g * apply_as<sinh>(x)), return XSYM_MATH(math::cosh, std::cosh)(x);)                \
+  X(tanh, via_double, (g * (T(1) - out * out)), return XSYM_MATH(math::tanh, std::tanh)(x);)               \
+  X(arcsinh, via_double, (g * (T(1) / apply_as<hypot>(x, T(1)))), return XSYM_MATH(math::asinh, std::asinh)(x);) \
+  X(arccosh, via_double, (g * (T(1) / apply_as<sqrt>(x * x - T(1)))), return XSYM_MATH(math::acosh, std::acosh)(x);) \
+  X(arctanh, via_double, (g * (T(1) / (T(1) - x * x))), return XSYM_MATH(math::atanh, std::atanh)(x);)     \
+  X(degrees, via_double, (g * T(180.0f / float(std::numbers::pi))), return x * T(180 / std::numbers::pi);) \
+  X(radians, via_double, (g * T(float(std::numbers::pi) / 180.0f)), return x * T(std::numbers::pi / 180);) \
+  X(relu, exact, (g * (arith::is_nan(out) ? out : out > T(0) ? T(1) : T(0))),                             \
+    return arith::is_nan(x) || x > T(0) ? x : T(0);)                                                      \
+  X(sigmoid, via_double, (g * (out * (T(1) - out))),                                                       \
+    XSYM_MATH(return math::sigmoid(x);, return T(1) / (T(1) + std::exp(-x));))                             \
+  X(softsign, via_double, (g * (T(1) / ((T(1) + std::abs(x)) * (T(1) + std::abs(x))))),                   \
+    XSYM_MATH(return math::softsign(x);, return x / (T(1) + std::abs(x));))                                \
+  X(erf, via_double, (g * T(2.0 / double(std::sqrt(float(std::numbers::pi))) * double(apply_as<exp>(-(x * x))))), \
+    return XSYM_MATH(math::erf, std::erf)(x);)                                                             \
+  X(gamma, via_double, (g * (out * special::digamma(x))), return std::tgamma(x);)                          \
+  X(logical_not, exact, zero_gradient{}, return T(x == T(0));)                                                        \
+  X(zeros_like, exact, zero_gradient{}, (void)x; return T(0);)                                                        \
+  X(ones_like, exact, zero_gradient{}, (void)x; return T(1);)
 
-#define XSYM_DEFINE_UNARY_OP(tag, rule, ...)                    \
-  struct tag : unary<tag, rule> {                               \
-    static constexpr op_names names{#tag, #tag};                \
-    template <class T> XSYM_HD XSYM_INLINE static T apply(T x) { __VA_ARGS__ } \
+#define XSYM_DEFINE_UNARY_OP(tag, rule, derivative_expr, ...)                            \
+  struct tag : unary<tag, rule> {                                                         \
+    static constexpr op_names names{#tag, #tag};                                          \
+    template <class T> XSYM_HD XSYM_INLINE static T apply(T x) { __VA_ARGS__ }            \
+    template <class T> XSYM_HD XSYM_INLINE static auto derivative(T g, T out, T x) {      \
+      (void)g, (void)out, (void)x;                                                        \
+      return derivative_expr;                                                             \
+    }                                                                                     \
   };
 XSYM_UNARY_OPS(XSYM_DEFINE_UNARY_OP)
 #undef XSYM_DEFINE_UNARY_OP
@@ -204,6 +268,7 @@ XSYM_UNARY_OPS(XSYM_DEFINE_UNARY_OP)
 struct identity : unary<identity, exact> {
   static constexpr op_names names{"_copy", "identity"};
   template <class T> XSYM_HD static T apply(T x) { return x; }
+  template <class T> XSYM_HD static T derivative(T g, T, T) { return g; }
 };
 
 // ---- ops with a run-time parameter ----------------------------------------------------------
@@ -227,6 +292,13 @@ struct scalar {
   XSYM_HD XSYM_INLINE static T eval(T s, T x) {
     if constexpr (Reversed) return apply_as<B>(s, x); else return apply_as<B>(x, s);
   }
+  /// The binary op's derivative for the operand the node has: `2 - a` is minus's right operand.
+  template <int K, class T>
+  XSYM_HD XSYM_INLINE static auto gradient(T s, T g, T out, T x) {
+    if constexpr (Reversed) return B::drhs(g, out, s, x);
+    else if constexpr (requires { B::dlhs_scalar(g, out, x, s); }) return B::dlhs_scalar(g, out, x, s);
+    else return B::dlhs(g, out, x, s);
+  }
 };
 
 /// `clip(a, a_min, a_max)`: limits every element to [a_min, a_max]; NaN passes through.
@@ -248,6 +320,11 @@ struct clip {
   XSYM_HD XSYM_INLINE static T eval(lowered_param<T> p, T x) {
     return x > p.hi ? p.hi : x < p.lo ? p.lo : x;
   }
+  /// The gradient passes where x is within the bounds, inclusively (and where x is NaN).
+  template <int K, class T>
+  XSYM_HD XSYM_INLINE static T gradient(lowered_param<T> p, T g, T, T x) {
+    return x > p.hi || x < p.lo ? T(0) : g;
+  }
 };
 
 /// `cast<To>(a)`: MXNet's `Cast` with attribute `dtype`. Float to integer saturates (NaN gives 0).
@@ -264,6 +341,9 @@ struct cast {
   static attributes attrs(no_param) { return {{"dtype", std::string(dtype_name(dtype_of<To>))}}; }
   template <class T>
   XSYM_HD XSYM_INLINE static To eval(no_param, T x) { return arith::convert<To>(x); }
+  /// MXNet's `_backward_Cast`: the gradient, cast back to the input's element type.
+  template <int K, class T>
+  XSYM_HD XSYM_INLINE static T gradient(no_param, To g, To, T) { return arith::convert<T>(g); }
 };
 
 // ---- the lists other layers iterate over ---------------------------------------------------

@@ -68,26 +68,6 @@ struct static_plan {
     return std::array<stage<cap, out_cap>, num_stages>{s};
   }();
 
-  // ---- where a node sits in the expression objects -------------------------------------------
-  // Node i is input `position[i]` of node `consumer[i]` (its first consumer), or root
-  // `root[i]` of the graph when no node consumes it. A node holding a parameter has exactly one
-  // consumer, so this path reaches the very object whose parameter the node carries.
-  struct placement {
-    std::array<int, cap> consumer{}, position{}, root{};
-  };
-  static constexpr placement places = [] {
-    placement p;
-    for (int i = 0; i < num_nodes; ++i) p.consumer[std::size_t(i)] = p.root[std::size_t(i)] = -1;
-    for (int i = 0; i < num_nodes; ++i)
-      for (int k = 0; k < info::nodes[i].num_inputs; ++k)
-        if (int c = info::nodes[i].inputs[k]; p.consumer[std::size_t(c)] < 0) {
-          p.consumer[std::size_t(c)] = i;
-          p.position[std::size_t(c)] = k;
-        }
-    for (int k = int(std::size(info::table.roots)) - 1; k >= 0; --k) p.root[std::size_t(info::table.roots[k])] = k;
-    return p;
-  }();
-
   // ---- structural twins --------------------------------------------------------------------
   /// For each node, the first node structurally identical to it (itself when none is earlier).
   /// Only unmerged op nodes (holding a parameter in their subtree) have twins other than
