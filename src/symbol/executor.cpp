@@ -160,6 +160,8 @@ class builder {
     infer();
     allocate_outputs();
     ex_.path = choose_path();
+    if (ex_.path != execution_path::static_fused)
+      for (const auto& n : g_.nodes) check_runnable(*n);
     switch (ex_.path) {
       case execution_path::static_fused: build_static(); break;
       case execution_path::blocked_fused: build_steps(true); break;
@@ -297,9 +299,16 @@ class builder {
       }
       if (kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) continue;
       if (!n.def) throw error("xsym::Symbol::bind: " + unknown_op_message(n.op, n.name));
-      throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op +
-                  "', which xsym cannot run (it is registered for loading, introspection and inference only)");
+      // A known op without a kernel (a gradient graph's _backward_* op) runs in the loop kept
+      // from the static graph; check_runnable says so if that path is not taken.
+      if (!s_.compiled() || options_.path == execution_path::per_op || options_.path == execution_path::blocked_fused)
+        check_runnable(n);
     }
+  }
+  static void check_runnable(const graph_node& n) {
+    if (n.is_variable() || kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) return;
+    throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op +
+                "', which xsym cannot run (it is registered for loading, introspection and inference only)");
   }
 
   void allocate_outputs() {

@@ -232,6 +232,19 @@ void cast_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<
   type_assign_check(out, 0, t);
 }
 
+// _backward_Cast (the gradient graphs of expr/gradient.hpp): inputs (gradient, output, data);
+// the gradient has the output's dtype, the result the data's.
+void backward_cast_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_inputs(n, in, 3, "ograd, out, data");
+  expect_outputs(n, out, 1);
+  std::vector<partial_dtype> head{in[0], in[1]}, none;
+  elemwise_attr(n, head, 2, none, 0);
+  in[0] = head[0], in[1] = head[1];
+  std::vector<partial_dtype> data{in[2]};
+  elemwise_attr(n, data, 1, out, 1);
+  in[2] = data[0];
+}
+
 // ElemwiseShape<1, 1> / ElemwiseType<1, 1>: Activation, SoftmaxActivation, BlockGrad.
 void unary_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
   elemwise_attr(n, in, 1, out, 1);

@@ -8,6 +8,7 @@
 #include <vector>
 #include <unordered_map>
 
+#include "xsym/ops/backward.hpp"
 #include "xsym/ops/table.hpp"
 #include "xsym/symbol/op_def.hpp"
 
@@ -66,18 +67,41 @@ struct registry {
   template <class... U>
   void add_unary(type_list<U...>) {
     (add_elementwise<U>({"data"}), ...);
+    (add_backward<U, 0>({"data"}), ...);
   }
   template <class... B>
   void add_binary(type_list<B...>) {
     ((add_elementwise<B>({"lhs", "rhs"}), add_elementwise<ops::scalar<B, false>>({"data"}),
       add_elementwise<ops::scalar<B, true>>({"data"})),
      ...);
+    ((add_backward<B, 0>({"lhs", "rhs"}), add_backward<B, 1>({"lhs", "rhs"}),
+      add_backward<ops::scalar<B, false>, 0>({"data"}), add_backward<ops::scalar<B, true>, 0>({"data"})),
+     ...);
+  }
+
+  /// The backward op of input K of Op (ops/backward.hpp), as the gradient graphs of static
+  /// graphs name it: known for introspection, inference and JSON; a Symbol converted from a
+  /// gradient graph runs it in the graph's own fused loop (the interpreters have no kernel).
+  template <class Op, int K>
+  void add_backward(std::vector<std::string> forward_inputs, type_rule types = infer_rules::elemwise_type) {
+    if constexpr (ops::differentiable<Op, K>) {
+      op_def d;
+      d.name = ops::backward<Op, K>::names.mxnet;
+      d.hint = ops::backward<Op, K>::names.hint;
+      d.input_names = {"ograd", "out"};
+      d.input_names.insert(d.input_names.end(), forward_inputs.begin(), forward_inputs.end());
+      d.infer_shape = infer_rules::elemwise_shape;
+      d.infer_type = types;
+      add(std::move(d));
+    }
   }
 
   registry() {
     add_unary(ops::unary_ops{});
     add_binary(ops::binary_ops{});
     add_elementwise<ops::clip>({"data"});
+    add_backward<ops::clip, 0>({"data"});
+    add_backward<ops::cast<float>, 0>({"data"}, infer_rules::backward_cast_type);
     {
       op_def cast;
       cast.name = "Cast";

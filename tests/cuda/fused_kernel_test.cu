@@ -39,7 +39,7 @@ auto d = xsym::variable<"D">();
 bool exact_on_gpu(std::string_view op) {
   static const std::set<std::string_view> exact{
       "negative", "abs", "sign", "round", "rint", "ceil", "floor", "trunc", "fix", "square", "sqrt",
-      "reciprocal", "relu", "logical_not", "identity", "elemwise_add", "elemwise_sub", "elemwise_mul",
+      "reciprocal", "relu", "logical_not", "zeros_like", "ones_like", "identity", "elemwise_add", "elemwise_sub", "elemwise_mul",
       "elemwise_div", "_mod", "_equal", "_not_equal", "_greater", "_greater_equal", "_lesser",
       "_lesser_equal", "_maximum", "_minimum", "clip"};
   if (exact.count(op)) return true;

@@ -169,6 +169,8 @@ template <> inline constexpr bool approximate<ops::erf> = true;
 template <class T> T eval(ops::erf, T x) { return precise(x, [](auto v) { return std::erf(v); }); }
 template <class T> T eval(ops::gamma, T x) { return real(x, [](auto v) { return std::tgamma(v); }); }
 template <class T> T eval(ops::logical_not, T x) { return x == T(0) ? T(1) : T(0); }
+template <class T> T eval(ops::zeros_like, T) { return T(0); }
+template <class T> T eval(ops::ones_like, T) { return T(1); }
 template <class T> T eval(ops::identity, T x) { return x; }
 
 // ---- binary ops ----------------------------------------------------------------------------

@@ -127,13 +127,14 @@ TEST_CASE("binary_ops lists each binary op once", "[ops][table]") {
 
 TEST_CASE("unary ops: MXNet's names (§2.3), each listed once, the name equals the function", "[ops][table]") {
   using L = ops::unary_ops;
-  // Every unary math op of MXNet 1.9.1 that xsym has, and identity, which MXNet registers as _copy.
+  // Every unary math op of MXNet 1.9.1 that xsym has, zeros_like and ones_like, and identity,
+  // which MXNet registers as _copy.
   const std::set<std::string_view> want{
       "negative", "abs",   "sign",  "round",  "rint",    "ceil",    "floor",   "trunc",       "fix",
       "square",   "sqrt",  "rsqrt", "cbrt",   "rcbrt",   "reciprocal", "exp",  "expm1",       "log",
       "log2",     "log10", "log1p", "sin",    "cos",     "tan",     "arcsin",  "arccos",      "arctan",
       "sinh",     "cosh",  "tanh",  "arcsinh", "arccosh", "arctanh", "degrees", "radians",    "relu",
-      "sigmoid",  "softsign", "erf", "gamma", "logical_not", "_copy"};
+      "sigmoid",  "softsign", "erf", "gamma", "logical_not", "zeros_like", "ones_like", "_copy"};
   auto names = mxnet_names(L{});
   CHECK(names.size() == L::size);
   CHECK(distinct(types(L{})) == L::size);

@@ -17,6 +17,7 @@
 //      Where the graph feeds an inexact result into a discontinuous op (floor, sign, a
 //      comparison, a cast to an integer, ...), a 1-ulp difference may flip the result, so up
 //      to 1% of the elements may differ there (the test reports how many did).
+//   4. gradients, for float64 graphs: see check_gradients below.
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -190,6 +191,85 @@ inline void check_graph(const static_side& st, const Symbol& r, graph_facts fact
   }
 }
 
+/// 4. gradients (float64 graphs with no float32 value): the static gradient graph, bound with
+/// args_grad and run by backward() with pseudo-random head gradients, against central finite
+/// differences of the static forward, variable by variable (the graph is elementwise, so one
+/// perturbed run gives every element's difference). Elements where the one-sided differences
+/// disagree (a kink: relu at 0, a tie of maximum), where the difference changes with the step (a
+/// jump of floor or a comparison), where a value is not finite, or whose inputs are sample()'s
+/// special values, are skipped; the test reports how many it compared.
+using forward_fn = std::function<std::vector<ndarray>(const std::map<std::string, ndarray>&)>;
+using backward_fn = std::function<std::map<std::string, ndarray>(const std::map<std::string, ndarray>&,
+                                                                 const std::vector<ndarray>&)>;
+inline void check_gradients(const forward_fn& forward, const backward_fn& backward,
+                            const std::map<std::string, ndarray>& args) {
+  const auto base = forward(args);
+  const std::size_t n = base.empty() ? 0 : base[0].size();
+  std::vector<ndarray> heads;
+  std::vector<std::vector<double>> head_values;
+  for (std::size_t o = 0; o < base.size(); ++o) {
+    // A float64 output gets pseudo-random weights; any other (a cast to an integer) weight 0.
+    std::vector<double> h(n, 0.0);
+    if (base[o].dtype() == dtype::float64)
+      for (std::size_t i = 0; i < n; ++i) h[i] = 0.25 + double((i * 7 + o * 13) % 11) / 8.0;
+    head_values.push_back(h);
+    heads.push_back(base[o].dtype() == dtype::float64 ? ndarray(ndarray::array<double>(h, shape{std::int64_t(n)}))
+                                                       : ndarray::zeros(base[o].shape(), base[o].dtype()));
+  }
+  // Σ over outputs of head · output, per element: the function whose derivative backward gives.
+  auto weighted = [&](const std::vector<ndarray>& outs) {
+    std::vector<double> w(n, 0.0);
+    for (std::size_t o = 0; o < outs.size(); ++o) {
+      auto v = to_values(outs[o]);
+      for (std::size_t i = 0; i < n; ++i) w[i] += head_values[o][i] * double(v[i]);
+    }
+    return w;
+  };
+  const auto grads = backward(args, heads);
+  const auto f0 = weighted(base);
+  std::size_t compared = 0;
+  for (const auto& entry : args) {
+    const std::string& name = entry.first;  // not a structured binding: clang 14 cannot capture those
+    const auto x = entry.second.to_vector<double>();
+    // f at x + m·step for m = 1, -1, 2, -2, with the steps as represented.
+    auto moved = [&](double m, std::vector<double>& at) {
+      at = x;
+      for (std::size_t i = 0; i < n; ++i) at[i] += m * 1e-6 * std::max(1.0, std::fabs(x[i]));
+      auto a = args;
+      a[name] = ndarray::array<double>(at, shape{std::int64_t(n)});
+      return weighted(forward(a));
+    };
+    std::vector<double> x1, x_1, x2, x_2;
+    const auto f1 = moved(1, x1), f_1 = moved(-1, x_1), f2 = moved(2, x2), f_2 = moved(-2, x_2);
+    const auto got = grads.at(name).to_vector<double>();
+    for (std::size_t i = 0; i < n; ++i) {
+      // The special values sample() puts at every 61st element (0, ±1, 0.5, ...) are where ties
+      // and jumps meet (minimum(C < B, C) at C = 0 has a step that hides its own kink from
+      // every finite difference): only the pseudo-random elements are compared.
+      if (i % 61 == 7) continue;
+      if (!std::isfinite(f0[i]) || !std::isfinite(f1[i]) || !std::isfinite(f_1[i]) || !std::isfinite(f2[i]) ||
+          !std::isfinite(f_2[i]) || !std::isfinite(got[i]))
+        continue;
+      double right = (f1[i] - f0[i]) / (x1[i] - x[i]), left = (f0[i] - f_1[i]) / (x[i] - x_1[i]);
+      double central = (f1[i] - f_1[i]) / (x1[i] - x_1[i]), wide = (f2[i] - f_2[i]) / (x2[i] - x_2[i]);
+      double scale = std::max(1.0, std::fabs(central));
+      // A kink (one-sided differences disagree) or a jump (the difference grows as the step
+      // shrinks): no derivative to compare with.
+      if (std::fabs(right - left) > 1e-3 * scale || std::fabs(central - wide) > 1e-4 * scale) continue;
+      ++compared;
+      if (std::fabs(got[i] - central) > 1e-5 * scale) {
+        INFO("gradient of " << name << ", element " << i << " (x = " << x[i] << "): backward gives " << got[i]
+                            << ", the central difference " << central);
+        REQUIRE(false);
+      }
+    }
+  }
+  // Graphs of jumps and comparisons only (sign, fix, clip outside its bounds) have no element
+  // to compare; every one of them is still checked for a gradient of 0 where f is flat.
+  INFO("elements compared with finite differences: " << compared);
+  SUCCEED();
+}
+
 /// Checks one random graph: `build` applied to the static variables `vars...` (typed or not;
 /// bound to arrays of element type T) and to Symbol variables of the same names.
 template <class T, class Build, class... V>
@@ -218,13 +298,26 @@ void check_random_graph(const std::string& label, Build build, graph_facts facts
     auto runtime_heads = build(Symbol::variable(names[K])...);
     return std::apply([](const auto&... h) { return Symbol::group({h...}); }, runtime_heads);
   }(std::make_index_sequence<sizeof...(V)>{});
-  check_graph(st, r, facts, [seed](std::size_t n) {
+  auto make_args = [seed](std::size_t n) {
     std::map<std::string, ndarray> args;
     std::uint64_t k = seed;
     for (std::string_view name : {V::name_type::value...})
       args.emplace(std::string(name), ndarray::array<T>(sample<T>(n, k++), shape{std::int64_t(n)}));
     return args;
-  });
+  };
+  check_graph(st, r, facts, make_args);
+  if constexpr (std::is_same_v<T, double>) {
+    if (!facts.via_float32) {
+      auto gradients = [g](const std::map<std::string, ndarray>& args, const std::vector<ndarray>& heads) {
+        std::map<std::string, ndarray> grads;
+        for (const auto& [name, a] : args) grads.emplace(name, ndarray::zeros(a.shape(), a.dtype()));
+        auto ex = xsym::bind<double>(g, cpu(0), args, grads, grad_req::write);
+        ex.backward(heads);
+        return grads;
+      };
+      check_gradients(st.run, gradients, make_args(997));
+    }
+  }
 }
 
 }  // namespace xsym::testing

@@ -23,6 +23,7 @@
 #include "../core/error.hpp"
 #include "../core/fixed_string.hpp"
 #include "../expr/describe.hpp"
+#include "../expr/gradient.hpp"
 #include "../expr/graph_info.hpp"
 #include "../ndarray/ndarray.hpp"
 #include "cpu_loop.hpp"
@@ -43,7 +44,12 @@ template <class S> inline constexpr bool is_named_argument = false;
 template <class N, class T, class V> inline constexpr bool is_named_argument<named_argument<N, T, V>> = true;
 template <class G> inline constexpr bool is_static_group = false;
 template <class... E> inline constexpr bool is_static_group<static_group<E...>> = true;
+template <class G> inline constexpr bool is_gradient_graph = false;
+template <class G, bool F, int... W> inline constexpr bool is_gradient_graph<gradient_graph<G, F, W...>> = true;
 }  // namespace detail
+
+/// The dtypes the gradient graphs of an untyped graph are compiled for: those with gradients.
+inline constexpr std::array<dtype, 2> floating_dtypes{dtype::float32, dtype::float64};
 
 inline std::vector<std::string_view> bindable_dtype_names() {
   std::vector<std::string_view> names;
@@ -51,10 +57,10 @@ inline std::vector<std::string_view> bindable_dtype_names() {
   return names;
 }
 
-/// Static graphs that bind: an expression or a group of expressions. (get_internals and
-/// get_children views are for introspection.)
+/// Static graphs that bind: an expression, a group of expressions, or a gradient graph.
+/// (get_internals and get_children views are for introspection.)
 template <class G>
-concept bindable_graph = expression<G> || detail::is_static_group<G>;
+concept bindable_graph = expression<G> || detail::is_static_group<G> || detail::is_gradient_graph<G>;
 
 namespace detail {
 
@@ -78,7 +84,10 @@ struct instance {
 
 /// `&Instance<G, T...>::run` for the free dtypes T chosen at bind (each one of bindable_dtypes):
 /// Instance is the CPU `instance` or the CUDA layer's `fused_instance`.
-template <class Fn, template <class, dtype...> class Instance, class G, dtype... Chosen>
+/// Choices: the dtypes compiled for each free class (bindable_dtypes, or floating_dtypes for
+/// gradients); a dtype that is not among them gives null.
+template <class Fn, template <class, dtype...> class Instance, class G, const auto& Choices = bindable_dtypes,
+          dtype... Chosen>
 Fn pick_compiled(const std::vector<dtype>& free_dtypes) {
   constexpr std::size_t k = sizeof...(Chosen);
   if constexpr (k == std::size_t(graph_info<G>::num_free_dtypes)) {
@@ -86,11 +95,11 @@ Fn pick_compiled(const std::vector<dtype>& free_dtypes) {
   } else {
     Fn run = nullptr;
     [&]<std::size_t... J>(std::index_sequence<J...>) {
-      ((free_dtypes[k] == bindable_dtypes[J]
-            ? (void)(run = pick_compiled<Fn, Instance, G, Chosen..., bindable_dtypes[J]>(free_dtypes))
+      ((free_dtypes[k] == Choices[J]
+            ? (void)(run = pick_compiled<Fn, Instance, G, Choices, Chosen..., Choices[J]>(free_dtypes))
             : void()),
        ...);
-    }(std::make_index_sequence<bindable_dtypes.size()>{});
+    }(std::make_index_sequence<Choices.size()>{});
     return run;
   }
 }
@@ -215,6 +224,11 @@ struct every_bindable_dtype {
   static Fn pick(const std::vector<dtype>& free_dtypes) {
     return pick_compiled<Fn, Instance, G>(free_dtypes);
   }
+  /// Gradient graphs: compiled for the floating dtypes only (null for any other).
+  template <class Fn, template <class, dtype...> class Instance, class G>
+  static Fn pick_gradient(const std::vector<dtype>& free_dtypes) {
+    return pick_compiled<Fn, Instance, G, floating_dtypes>(free_dtypes);
+  }
 };
 
 /// `bind<T>`: every untyped part of the graph is compiled for T alone.
@@ -231,6 +245,10 @@ struct only_dtype {
     return []<std::size_t... K>(std::index_sequence<K...>) {
       return Fn(&Instance<G, ((void)K, T)...>::run);
     }(std::make_index_sequence<std::size_t(graph_info<G>::num_free_dtypes)>{});
+  }
+  template <class Fn, template <class, dtype...> class Instance, class G>
+  static Fn pick_gradient(const std::vector<dtype>& free_dtypes) {
+    return pick<Fn, Instance, G>(free_dtypes);
   }
 };
 

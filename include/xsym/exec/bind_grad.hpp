@@ -39,22 +39,11 @@ struct gradient_graphs {
   }();
   static constexpr bool any = gradable.size > 0;
 
-  static constexpr auto backward(const G& g) {
-    const auto& roots = graph_traits<G>::roots_of(g);
-    return [&]<std::size_t... J>(std::index_sequence<J...>) {
-      return gradient(g, node_object<G, info::argument_nodes[std::size_t(gradable.items[J])]>(roots)...);
-    }(std::make_index_sequence<std::size_t(gradable.size)>{});
-  }
-  /// The forward outputs, then the gradients: one group, run as one fused loop.
-  static constexpr auto fused(const G& g) {
-    auto grads = backward(g).heads;
-    if constexpr (expression<G>)
-      return std::apply([&](const auto&... d) { return group(g, d...); }, grads);
-    else
-      return std::apply([&](const auto&... d) { return group(d...); }, std::tuple_cat(g.heads, grads));
-  }
-  using backward_type = decltype(backward(std::declval<const G&>()));
-  using fused_type = decltype(fused(std::declval<const G&>()));
+  template <bool Forward, std::size_t... J>
+  static auto graph_type(std::index_sequence<J...>) -> gradient_graph<G, Forward, gradable.items[J]...>;
+  /// The gradients alone; the forward outputs, then the gradients (one pass).
+  using backward_type = decltype(graph_type<false>(std::make_index_sequence<std::size_t(gradable.size)>{}));
+  using fused_type = decltype(graph_type<true>(std::make_index_sequence<std::size_t(gradable.size)>{}));
 };
 
 /// Graph G's fused loop for the free dtypes `Free...`, writing its outputs as requested.
@@ -162,15 +151,15 @@ executor<G> bind_with_gradients(const G& g, context ctx, const std::map<std::str
                   "bind without args_grad on " + ctx.str());
     using B = typename graphs::backward_type;
     using F = typename graphs::fused_type;
-    auto backward = std::make_shared<const B>(graphs::backward(g));
-    auto fused = std::make_shared<const F>(graphs::fused(g));
+    auto backward = std::make_shared<const B>(B{g});
+    auto fused = std::make_shared<const F>(F{g});
     r.backward_args = detail::argument_sources<G, B>();
     r.fused_args = detail::argument_sources<G, F>();
     for (int j = 0; j < graphs::gradable.size; ++j) r.gradient_of.push_back(graphs::gradable.items[j]);
     // The dtypes of the gradient graphs' free classes: those of the arrays their arguments take.
     auto free_dtypes = [&]<class X>(std::type_identity<X>, const std::vector<int>& sources) {
       using xi = detail::graph_info<X>;
-      std::vector<dtype> free(std::size_t(xi::num_free_dtypes));
+      std::vector<dtype> free(static_cast<std::size_t>(xi::num_free_dtypes));
       for (int a = 0; a < xi::num_arguments; ++a) {
         int c = xi::free_class(xi::argument_nodes[std::size_t(a)]);
         int s = sources[std::size_t(a)];
@@ -180,11 +169,25 @@ executor<G> bind_with_gradients(const G& g, context ctx, const std::map<std::str
       }
       return free;
     };
+    // Compiled for the floating dtypes: a part of the graph bound to integers has no gradient.
+    // Where every request is null, backward has nothing to do; otherwise the integer part
+    // must be typed, so that it is not a free dtype of the gradient graphs.
     using run_fn = typename executor<G>::gradient_runner::run_fn;
-    r.backward = Dtypes::template pick<run_fn, detail::requested_instance, B>(
-        free_dtypes(std::type_identity<B>{}, r.backward_args));
-    r.fused = Dtypes::template pick<run_fn, detail::requested_instance, F>(
+    const auto backward_dtypes = free_dtypes(std::type_identity<B>{}, r.backward_args);
+    r.backward = Dtypes::template pick_gradient<run_fn, detail::requested_instance, B>(backward_dtypes);
+    r.fused = Dtypes::template pick_gradient<run_fn, detail::requested_instance, F>(
         free_dtypes(std::type_identity<F>{}, r.fused_args));
+    bool requested = false;
+    for (grad_req q : r.reqs) requested = requested || q != grad_req::null;
+    if (requested && (!r.backward || !r.fused))
+      for (int k = 0; k < info::num_arguments; ++k) {
+        const std::string name(info::arguments[std::size_t(k)]);
+        const dtype t = bound.at(name).dtype();
+        if (info::free_class(info::argument_nodes[std::size_t(k)]) >= 0 && !is_floating(t))
+          throw error("xsym::bind: gradients are compiled for float32 and float64, but the untyped argument '" + name +
+                      "' is " + std::string(dtype_name(t)) + " in a graph with gradients; declare it with its type "
+                      "(xsym::variable<\"" + name + "\", T>()), as integers have no gradient");
+      }
     r.backward_graph = std::move(backward);
     r.fused_graph = std::move(fused);
   }

@@ -4,6 +4,7 @@
 // gradients (exec/bind_grad.hpp), it also runs backward() and forward_backward(): MXNet's
 // executor semantics, each call one fused pass.
 #include <cstddef>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -131,6 +132,7 @@ class executor {
   /// missing head gradient (MXNet's message, naming the output) or one of the wrong shape,
   /// dtype or context, and when the executor was bound without gradients.
   void backward(const std::vector<ndarray>& out_grads) { run_gradients(out_grads, false); }
+  void backward(std::initializer_list<ndarray> out_grads) { backward(std::vector<ndarray>(out_grads)); }
   /// The head gradients by output name.
   void backward(const std::map<std::string, ndarray>& out_grads) { backward(heads_by_name(out_grads)); }
   /// Without head gradients: an error naming the first output, since static graphs have no loss
@@ -140,6 +142,7 @@ class executor {
   /// forward() and backward(out_grads) in one fused pass over the elements (one loop on the
   /// CPU), reading each argument once: the outputs and every requested gradient.
   void forward_backward(const std::vector<ndarray>& out_grads) { run_gradients(out_grads, true); }
+  void forward_backward(std::initializer_list<ndarray> out_grads) { forward_backward(std::vector<ndarray>(out_grads)); }
   void forward_backward(const std::map<std::string, ndarray>& out_grads) {
     forward_backward(heads_by_name(out_grads));
   }
@@ -201,7 +204,7 @@ class executor {
   void run_gradients(const std::vector<ndarray>& out_grads, bool with_forward) {
     using info = detail::graph_info<G>;
     const char* who = with_forward ? "xsym::executor::forward_backward: " : "xsym::executor::backward: ";
-    if (!gradients_ || !gradients_->backward)
+    if (!gradients_)
       throw error(std::string(who) + "the executor was bound without gradients; bind with args_grad "
                   "(xsym::bind(e, ctx, args, args_grad, grad_req))");
     const gradient_runner& r = *gradients_;
@@ -222,6 +225,10 @@ class executor {
         throw error(what() + " is " + std::string(dtype_name(h.dtype())) + ", but the output is " +
                     std::string(dtype_name(outputs_[k].dtype())));
       if (h.context() != ctx_) throw error(what() + " is on " + h.context().str() + ", but the executor on " + ctx_.str());
+    }
+    if (!r.backward || !r.fused) {  // no gradient can be asked for (integers): nothing to compute
+      if (with_forward) forward();
+      return;
     }
     auto pointers = [&](const std::vector<int>& sources) {
       std::vector<const void*> p;

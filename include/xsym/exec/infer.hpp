@@ -81,6 +81,12 @@ node_types infer_node_types(const std::vector<ndarray>& args) {
     for (int k = f + 1; f >= 0 && k < n.num_inputs; ++k)
       if ((n.tied >> k & 1u) && t.dtypes[in(k)] != t.dtypes[in(f)])
         throw mismatch(k, std::string(dtype_name(t.dtypes[in(f)])), std::string(dtype_name(t.dtypes[in(k)])), true);
+    for (int k = 0, j = -1; k < n.num_inputs; ++k)  // `joined` inputs share a dtype too
+      if (n.joined >> k & 1u) {
+        if (j < 0) j = k;
+        else if (t.dtypes[in(k)] != t.dtypes[in(j)])
+          throw mismatch(k, std::string(dtype_name(t.dtypes[in(j)])), std::string(dtype_name(t.dtypes[in(k)])), true);
+      }
     t.shapes[std::size_t(i)] = t.shapes[in(0)];
     t.dtypes[std::size_t(i)] = n.casts ? dtype(n.pinned) : t.dtypes[in(f)];
   }

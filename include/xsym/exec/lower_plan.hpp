@@ -3,10 +3,8 @@
 // lowered::fused_stage (exec/program.hpp), one flat program with one node per graph node, for
 // the element types chosen at bind.
 //
-// Types and parameters come from the expression objects: node i is found by following the
-// plan's placement (consumer and input position, up to a root), once per node, with plain
-// constexpr indices. A node holding a run-time parameter has exactly one consumer, so that path
-// reaches the very object whose parameter the node carries.
+// Each node's op type and run-time parameter come from detail::node_view (expr/node_object.hpp):
+// the expression objects of an expression graph, the forward graph of a gradient graph.
 #include <cstddef>
 #include <cstring>
 #include <tuple>
@@ -22,14 +20,11 @@
 
 namespace xsym::exec {
 
-using detail::node_object;
-
 /// The fused stage of graph G for the element types `Free...` of its free dtype classes.
 template <class G, dtype... Free>
 struct fused_program {
   using info = detail::graph_info<G>;
   using plan_type = plan::static_plan<G>;
-  using roots_type = std::remove_cvref_t<decltype(graph_traits<G>::roots_of(std::declval<const G&>()))>;
   static_assert(plan_type::num_stages == 1 && plan_type::stages[0].nodes.size + plan_type::stages[0].inputs.size ==
                                                   info::num_nodes,
                 "xsym: a bound graph is one fused stage over all its nodes (slot i is node i)");
@@ -38,9 +33,9 @@ struct fused_program {
   /// Element type of node I.
   template <int I>
   using value_type = type_of<dtype(info::node_dtype(I, free_dtypes))>;
-  /// The expression type of node I.
+  /// The op of node I (detail::node_view).
   template <int I>
-  using expr_type = std::remove_cvref_t<decltype(node_object<G, I>(std::declval<const roots_type&>()))>;
+  using op_type = typename detail::node_view<G, I>::op;
 
   /// Position of node I among the arguments (list_arguments order).
   static constexpr int argument_of(int i) {
@@ -63,7 +58,7 @@ struct fused_program {
     if constexpr (info::nodes[I].is_variable) {
       return lowered::arg_node<value_type<I>, argument_of(I)>{};
     } else {
-      using Op = typename expr_type<I>::op;
+      using Op = op_type<I>;
       using P = typename Op::template lowered_param<value_type<info::nodes[I].inputs[0]>>;
       return op_node_of<I, Op, P>(std::make_index_sequence<std::size_t(info::nodes[I].num_inputs)>{});
     }
@@ -87,7 +82,6 @@ struct fused_program {
   /// (so `a * 0.0` and `a * -0.0` stay apart) and their inputs are the same or merged twins.
   static stage_type make(const G& g, const void* const* args, void* const* outs) {
     stage_type s;
-    const auto& roots = graph_traits<G>::roots_of(g);
     [&]<std::size_t... K>(std::index_sequence<K...>) {
       ((lowered::at<K>(s.in) = static_cast<const value_type<info::argument_nodes[K]>*>(args[K])), ...);
     }(std::make_index_sequence<std::size_t(info::num_arguments)>{});
@@ -96,7 +90,7 @@ struct fused_program {
     }(std::make_index_sequence<std::size_t(info::num_outputs)>{});
     int same[plan_type::cap];  // the node whose value equals node i's: i or its twin
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (set_param<int(I)>(s, roots), ...);
+      (set_param<int(I)>(s, g), ...);
       (link_twin<int(I)>(s, same), ...);
     }(std::make_index_sequence<std::size_t(info::num_nodes)>{});
     return s;
@@ -104,12 +98,12 @@ struct fused_program {
 
  private:
   template <int I>
-  static void set_param(stage_type& s, const roots_type& roots) {
+  static void set_param(stage_type& s, const G& g) {
     auto& n = lowered::at<std::size_t(I)>(s.nodes);
     if constexpr (requires { n.param; }) {
-      using Op = typename expr_type<I>::op;
+      using Op = op_type<I>;
       if constexpr (!std::is_empty_v<decltype(n.param)>)
-        n.param = Op::template lower<value_type<info::nodes[I].inputs[0]>>(node_object<G, I>(roots).param);
+        n.param = Op::template lower<value_type<info::nodes[I].inputs[0]>>(detail::node_view<G, I>::param(g));
     }
   }
   // Runs in node order, so `same` is set for every input of node I.

@@ -35,6 +35,7 @@ struct node_record {
   int pinned = -1;            // dtype code fixed at compile time (typed variable, Cast output)
   bool casts = false;         // output dtype independent of the inputs' (Cast)
   unsigned tied = ~0u;        // bit k: input k has the output's dtype (all, for most ops)
+  unsigned joined = 0;        // inputs that share one dtype among themselves, not the output's
 };
 
 /// A fixed-capacity list of node indices.
@@ -138,6 +139,7 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
     r.pinned = int(dtype_of<typename Op::target>);
   }
   if constexpr (requires { Op::tied_inputs; }) r.tied = Op::tied_inputs;
+  if constexpr (requires { Op::joined_inputs; }) r.joined = Op::joined_inputs;
   return t.push(r);
 }
 

@@ -7,13 +7,12 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <tuple>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "../ops/kinds.hpp"
 #include "graph_info.hpp"
+#include "node_object.hpp"
 
 namespace xsym {
 
@@ -41,66 +40,36 @@ struct graph_description {
 
 namespace detail {
 
-// The walk repeats the compile-time analysis (analysis.hpp) in the same order, so node i here
-// is node i of graph_info<G>, with its name; only the run-time parameters are read from the
-// graph object.
-template <class G>
-class describer {
- public:
+/// Node I of graph G, described: its table record, with the run-time parameter read through
+/// node_view.
+template <class G, int I>
+void describe_node(described_node& n, const G& g) {
   using info = graph_info<G>;
-
-  graph_description run(const G& g) {
-    std::apply([&](const auto&... root) { (visit(root), ...); }, graph_traits<G>::roots_of(g));
-    for (int h : info::heads) d_.heads.push_back({h, 0});
-    return std::move(d_);
+  const node_record& r = info::nodes[I];
+  n.name = std::string(info::node_names[std::size_t(I)]);
+  if constexpr (info::nodes[I].is_variable) {
+    n.pinned_dtype = r.pinned;
+  } else {
+    n.op = std::string(r.op);
+    for (int k = 0; k < r.num_inputs; ++k) n.inputs.push_back({r.inputs[k], 0});
+    n.attrs = node_view<G, I>::op::attrs(node_view<G, I>::param(g));
   }
-
- private:
-  graph_description d_;
-  std::unordered_map<std::uint64_t, int> merged_;  // identity -> node index, as the analysis merges
-
-  // The node at the next index, named as the analysis names it.
-  described_node& next_node() {
-    auto& n = d_.nodes.emplace_back();
-    n.name = std::string(info::node_names[d_.nodes.size() - 1]);
-    return n;
-  }
-
-  template <class N, class T>
-  int visit(const var<N, T>&) {
-    if (auto it = merged_.find(type_key<N>); it != merged_.end()) return it->second;
-    const int index = int(d_.nodes.size());
-    next_node().pinned_dtype = info::nodes[index].pinned;
-    merged_.emplace(type_key<N>, index);
-    return index;
-  }
-
-  template <class Op, class... In>
-  int visit(const node<Op, In...>& e) {
-    using E = node<Op, In...>;
-    if constexpr (!holds_param<E>)
-      if (auto it = merged_.find(type_key<E>); it != merged_.end()) return it->second;
-    // Inputs left to right, as the analysis numbers them (a braced list is evaluated in order).
-    auto inputs = [&]<std::size_t... K>(std::index_sequence<K...>) {
-      return std::vector<described_node::input>{{visit(std::get<K>(e.inputs)), 0}...};
-    }(std::index_sequence_for<In...>{});
-    const int index = int(d_.nodes.size());
-    auto& n = next_node();
-    n.op = std::string(Op::names.mxnet);
-    n.attrs = Op::attrs(e.param);
-    n.inputs = std::move(inputs);
-    if constexpr (!holds_param<E>) merged_.emplace(type_key<E>, index);
-    return index;
-  }
-};
+}
 
 }  // namespace detail
 
 /// Static graph `g` as plain data, with the names list_nodes gives and the attributes of its
-/// scalars. Linear in the size of the expression tree.
+/// scalars: node i is node i of graph_info<G>.
 template <graph G>
 graph_description describe(const G& g) {
-  return detail::describer<G>{}.run(g);
+  using info = detail::graph_info<G>;
+  graph_description d;
+  d.nodes.resize(std::size_t(info::num_nodes));
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (detail::describe_node<G, int(I)>(d.nodes[I], g), ...);
+  }(std::make_index_sequence<std::size_t(info::num_nodes)>{});
+  for (int h : info::heads) d.heads.push_back({h, 0});
+  return d;
 }
 
 }  // namespace xsym

@@ -63,6 +63,11 @@ struct graph_traits<static_group<Es...>> {
 template <class G>
 struct graph_traits<internals_view<G>> {
   using roots = typename graph_traits<G>::roots;
+  static constexpr auto table()
+    requires requires { graph_traits<G>::table(); }
+  {
+    return graph_traits<G>::table();
+  }
   static constexpr auto roots_of(const internals_view<G>& v) { return graph_traits<G>::roots_of(v.graph); }
   template <class Table>
   static constexpr auto heads(const Table& t) {
@@ -75,6 +80,11 @@ struct graph_traits<internals_view<G>> {
 template <class G>
 struct graph_traits<children_view<G>> {
   using roots = typename graph_traits<G>::roots;
+  static constexpr auto table()
+    requires requires { graph_traits<G>::table(); }
+  {
+    return graph_traits<G>::table();
+  }
   static constexpr auto roots_of(const children_view<G>& v) { return graph_traits<G>::roots_of(v.graph); }
   template <class Table>
   static constexpr auto heads(const Table& t) {

@@ -3,6 +3,7 @@
 // names, its arguments, outputs and heads, and its dtype classes (the nodes that must share an
 // element type). `graph_info<G>` is computed once per graph type.
 #include <array>
+#include <bit>
 #include <string_view>
 
 #include "graph.hpp"
@@ -26,7 +27,14 @@ constexpr int output_length(const node_record& n) {
 
 template <class G>
 struct graph_info {
-  static constexpr auto table = build_table(typename graph_traits<G>::roots{});
+  // The unique nodes: found by walking the expression trees, or computed by the graph type
+  // (gradient graphs, expr/gradient.hpp).
+  static constexpr auto table = [] {
+    if constexpr (requires { graph_traits<G>::table(); })
+      return graph_traits<G>::table();
+    else
+      return build_table(typename graph_traits<G>::roots{});
+  }();
   static_assert(!table.overflow,
                 "xsym: this static graph has more than 4096 unique nodes; build it at run time "
                 "as an xsym::Symbol instead");
@@ -139,9 +147,13 @@ struct graph_info {
     for (int i = 0; i < num_nodes; ++i) {
       c.of[i] = i;
       c.pinned[i] = nodes[i].pinned;
+      // An input tied to the output joins the output's class; `joined` inputs join the first
+      // of them (a Cast's backward: its gradient and the Cast's output).
+      const int first_joined = nodes[i].joined ? std::countr_zero(nodes[i].joined) : -1;
       for (int k = 0; k < nodes[i].num_inputs; ++k) {
-        if (!(nodes[i].tied >> k & 1u)) continue;
-        int a = find(i), b = find(nodes[i].inputs[k]);
+        const bool tied = nodes[i].tied >> k & 1u, joined = nodes[i].joined >> k & 1u;
+        if (!tied && !joined) continue;
+        int a = find(tied ? i : nodes[i].inputs[first_joined]), b = find(nodes[i].inputs[k]);
         if (a == b) continue;
         int pa = c.pinned[a], pb = c.pinned[b];
         if (pa >= 0 && pb >= 0 && pa != pb && c.conflict_node < 0) c.conflict_node = i;

@@ -1,11 +1,13 @@
 #pragma once
-// Where each node of a static graph sits in the expression objects, and the object itself: the
-// way from a node index of graph_info's table back to the run-time values its type does not
-// carry (scalars, clip bounds). Lowering reads parameters through it; the gradient builder
-// takes subexpressions through it.
+// Node I of a static graph as the layers above see it (`node_view<G, I>`): its op type and its
+// run-time parameter (scalars, clip bounds), which the node table does not carry. For graphs
+// built from expressions they come from the expression objects: node I is found by following
+// its placement (its first consumer and input position, up to a root). Graphs whose table is
+// computed (gradient graphs, expr/gradient.hpp) specialize node_view.
 #include <array>
 #include <cstddef>
 #include <tuple>
+#include <type_traits>
 #include <utility>
 
 #include "graph_info.hpp"
@@ -46,5 +48,35 @@ constexpr const auto& node_object(const Roots& roots) {
     return std::get<std::size_t(places.position[std::size_t(I)])>(
         node_object<G, places.consumer[std::size_t(I)]>(roots).inputs);
 }
+
+/// The op of an expression type: void for a variable.
+template <class E>
+struct op_of {
+  using type = void;
+};
+template <class Op, class... In>
+struct op_of<node<Op, In...>> {
+  using type = Op;
+};
+
+/// Node I of graph G: `op`, its op type (void for a variable), and `param(g)`, its run-time
+/// parameter in graph object g.
+template <class G, int I>
+struct node_view {
+  static constexpr const auto& object(const G& g) { return node_object<G, I>(graph_traits<G>::roots_of(g)); }
+  using op = typename op_of<std::remove_cvref_t<decltype(object(std::declval<const G&>()))>>::type;
+  static constexpr const auto& param(const G& g) { return object(g).param; }
+};
+// The views share their graph's nodes.
+template <class G, int I>
+struct node_view<internals_view<G>, I> {
+  using op = typename node_view<G, I>::op;
+  static constexpr const auto& param(const internals_view<G>& v) { return node_view<G, I>::param(v.graph); }
+};
+template <class G, int I>
+struct node_view<children_view<G>, I> {
+  using op = typename node_view<G, I>::op;
+  static constexpr const auto& param(const children_view<G>& v) { return node_view<G, I>::param(v.graph); }
+};
 
 }  // namespace xsym::detail

@@ -27,9 +27,11 @@ constexpr bool input_has_gradient(std::index_sequence<I...>) {
 template <class Op, int K>
 struct backward_name {
   static constexpr std::string_view prefix = "_backward_";
-  // MXNet's backward ops drop the `elemwise_` of the forward ones: `_backward_add`.
-  static constexpr std::string_view forward =
-      Op::names.mxnet.starts_with("elemwise_") ? Op::names.mxnet.substr(9) : Op::names.mxnet;
+  // MXNet's backward ops drop the `elemwise_` and the leading `_` of the forward ones:
+  // `_backward_add`, `_backward_mul_scalar`.
+  static constexpr std::string_view forward = Op::names.mxnet.starts_with("elemwise_") ? Op::names.mxnet.substr(9)
+                                              : Op::names.mxnet.starts_with("_")      ? Op::names.mxnet.substr(1)
+                                                                                      : Op::names.mxnet;
   static constexpr std::string_view suffix = Op::arity == 1 ? "" : K == 0 ? "_lhs" : "_rhs";
   static constexpr std::size_t size = prefix.size() + forward.size() + suffix.size();
   static constexpr std::array<char, size + 1> chars = [] {
@@ -60,6 +62,8 @@ struct backward {
   /// Every input shares the output's dtype, except across a Cast: its backward's output has the
   /// dtype of the Cast's input (2 + K), its gradient and output the Cast's target.
   static constexpr unsigned tied_inputs = requires { typename Op::target; } ? 1u << (2 + K) : ~0u;
+  /// Across a Cast, the gradient and the output share the Cast's target type.
+  static constexpr unsigned joined_inputs = requires { typename Op::target; } ? 0b11u : 0u;
   using param = typename Op::param;
   template <class T>
   using lowered_param = typename Op::template lowered_param<T>;

@@ -112,6 +112,8 @@ struct maximum : binary<maximum, exact> {
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::is_nan(a) || a > b ? a : b; }
   template <class T> XSYM_HD static T dlhs(T g, T, T a, T b) { return g * T(a >= b); }
   template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * T(a < b); }
+  // `maximum(s, a)` is MXNet's `_maximum_scalar(a, scalar=s)` too: g * (a >= s), 1 at a tie.
+  template <class T> XSYM_HD static T drhs_scalar(T g, T out, T s, T x) { return dlhs(g, out, x, s); }
 };
 struct minimum : binary<minimum, exact> {
   static constexpr op_names names{"_minimum", "_minimum"};
@@ -120,6 +122,8 @@ struct minimum : binary<minimum, exact> {
   template <class T> XSYM_HD static T apply(T a, T b) { return arith::is_nan(a) || a < b ? a : b; }
   template <class T> XSYM_HD static T dlhs(T g, T, T a, T b) { return g * T(a <= b); }
   template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * T(a > b); }
+  // `minimum(s, a)` is MXNet's `_minimum_scalar(a, scalar=s)` too: g * (a <= s), 1 at a tie.
+  template <class T> XSYM_HD static T drhs_scalar(T g, T out, T s, T x) { return dlhs(g, out, x, s); }
 };
 struct hypot : binary<hypot> {
   static constexpr op_names names{"_hypot", "_hypot"};
@@ -295,7 +299,8 @@ struct scalar {
   /// The binary op's derivative for the operand the node has: `2 - a` is minus's right operand.
   template <int K, class T>
   XSYM_HD XSYM_INLINE static auto gradient(T s, T g, T out, T x) {
-    if constexpr (Reversed) return B::drhs(g, out, s, x);
+    if constexpr (Reversed && requires { B::drhs_scalar(g, out, s, x); }) return B::drhs_scalar(g, out, s, x);
+    else if constexpr (Reversed) return B::drhs(g, out, s, x);
     else if constexpr (requires { B::dlhs_scalar(g, out, x, s); }) return B::dlhs_scalar(g, out, x, s);
     else return B::dlhs(g, out, x, s);
   }

@@ -73,6 +73,8 @@ XSYM_INFER_RULE(batch_norm)
 XSYM_INFER_RULE(softmax_output)
 XSYM_INFER_RULE(dropout)
 #undef XSYM_INFER_RULE
+/// _backward_Cast's dtypes: the gradient's and the output's are one, the result is the data's.
+void backward_cast_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
 }  // namespace infer_rules
 
 /// The registry entry of op `name` (canonical name or alias), or null when xsym does not know it.
