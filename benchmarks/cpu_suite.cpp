@@ -83,6 +83,7 @@
 namespace {
 
 using namespace xsym_bench;
+using xsym_bench::index;  // not POSIX index() of <strings.h>
 
 #if defined(_OPENMP)
 int max_threads() { return omp_get_max_threads(); }
