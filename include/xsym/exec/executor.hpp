@@ -83,8 +83,9 @@ class executor {
 
   /// Computes the outputs from the current contents of the bound arrays: one fused pass over
   /// the elements, no allocation. `is_train` is MXNet's; an elementwise graph keeps no
-  /// intermediate for backward(), which recomputes from the arguments what it needs. On a GPU it is asynchronous: it enqueues the work on stream()
-  /// and returns; reading an output (to_vector, copyto, xsym::cuda::wait_to_read) waits for it.
+  /// intermediate for backward(), which recomputes from the arguments what it needs. On a GPU
+  /// it is asynchronous: it enqueues the work on stream() and returns; reading an output
+  /// (to_vector, copyto, xsym::cuda::wait_to_read) waits for it.
   void forward(bool is_train = false) {
     (void)is_train;  // an elementwise graph keeps nothing for backward: it recomputes what it needs
     if (device_.launch)
@@ -224,7 +225,8 @@ class executor {
       if (h.dtype() != outputs_[k].dtype())
         throw error(what() + " is " + std::string(dtype_name(h.dtype())) + ", but the output is " +
                     std::string(dtype_name(outputs_[k].dtype())));
-      if (h.context() != ctx_) throw error(what() + " is on " + h.context().str() + ", but the executor on " + ctx_.str());
+      if (h.context() != ctx_)
+        throw error(what() + " is on " + h.context().str() + ", but the executor is on " + ctx_.str());
     }
     if (!r.backward || !r.fused) {  // no gradient can be asked for (integers): nothing to compute
       if (with_forward) forward();

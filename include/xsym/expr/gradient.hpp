@@ -17,8 +17,9 @@
 //   - paths through an op whose derivative is zero (sign, round, the comparisons) are left out;
 //     a variable no path reaches gets `zeros_like` of itself, as MXNet gives zeros;
 //   - only nodes on a differentiable path from a requested variable to an output get a gradient.
-// The head gradient of output k is the variable `<output name>_head_grad`. The executors run a gradient graph like any other: one fused stage, in
-// which each node is computed once per element.
+// The head gradient of output k is the variable `<output name>_head_grad`. The executors run a
+// gradient graph like any other: one fused stage, in which each node is computed once per
+// element.
 #include <array>
 #include <cstddef>
 #include <cstdint>
