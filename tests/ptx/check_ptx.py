@@ -8,7 +8,10 @@
   st.global.v4.f32, and no scalar float loads or stores outside its head and tail;
 - ptxas (-v) assembles every fused kernel without register spills; prints their register counts.
 
-usage: check_ptx.py PTX_FILE PTXAS [ARCH]
+usage: check_ptx.py PTX_FILE PTXAS [ARCH] [INPUTS OUTPUTS]
+INPUTS and OUTPUTS (default 4 and 1, W1's) set how many 128-bit loads (2 per input) and stores
+(2 per output) the float32 vector kernel must have at least: W1's forward+backward kernel reads
+5 arrays and writes 5.
 """
 import collections
 import re
@@ -38,6 +41,8 @@ def main():
         return 2
     ptx_path, ptxas = sys.argv[1], sys.argv[2]
     arch = sys.argv[3] if len(sys.argv) > 3 else "sm_90"
+    inputs = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+    outputs = int(sys.argv[5]) if len(sys.argv) > 5 else 1
     ptx = open(ptx_path).read()
     failures = []
 
@@ -61,11 +66,12 @@ def main():
         loads = len(re.findall(r"ld\.global(?:\.nc)?\.v4\.f32", body))
         stores = len(re.findall(r"st\.global\.v4\.f32", body))
         print("float32 vector kernel: %d ld.global.v4.f32, %d st.global.v4.f32" % (loads, stores))
-        # 4 inputs x 2 vectors per thread in the hot loop, and 4 more in the partial tile.
-        if loads < 8:
-            failures.append("the float32 vector kernel has %d 128-bit loads (expected >= 8)" % loads)
-        if stores < 2:
-            failures.append("the float32 vector kernel has %d 128-bit stores (expected >= 2)" % stores)
+        # Every input x 2 vectors per thread in the hot loop (and more in the partial tile); every
+        # output x 2 vectors.
+        if loads < 2 * inputs:
+            failures.append("the float32 vector kernel has %d 128-bit loads (expected >= %d)" % (loads, 2 * inputs))
+        if stores < 2 * outputs:
+            failures.append("the float32 vector kernel has %d 128-bit stores (expected >= %d)" % (stores, 2 * outputs))
 
     # ptxas: registers and spills of every fused kernel.
     result = subprocess.run([ptxas, "-v", "-arch=" + arch, ptx_path, "-o", "/dev/null"],
