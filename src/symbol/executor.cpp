@@ -160,7 +160,7 @@ class builder {
     infer();
     allocate_outputs();
     ex_.path = choose_path();
-    if (ex_.path != execution_path::static_fused)
+    if (ex_.path != execution_path::static_fused && may_run_static())  // check_ops left it to here
       for (const auto& n : g_.nodes) check_runnable(*n);
     switch (ex_.path) {
       case execution_path::static_fused: build_static(); break;
@@ -301,9 +301,12 @@ class builder {
       if (!n.def) throw error("xsym::Symbol::bind: " + unknown_op_message(n.op, n.name));
       // A known op without a kernel (a gradient graph's _backward_* op) runs in the loop kept
       // from the static graph; check_runnable says so if that path is not taken.
-      if (!s_.compiled() || options_.path == execution_path::per_op || options_.path == execution_path::blocked_fused)
-        check_runnable(n);
+      if (!may_run_static()) check_runnable(n);
     }
+  }
+  // Whether the kept static loop may run this symbol (it decides once the dtypes are known).
+  bool may_run_static() const {
+    return s_.compiled() && options_.path != execution_path::per_op && options_.path != execution_path::blocked_fused;
   }
   static void check_runnable(const graph_node& n) {
     if (n.is_variable() || kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) return;
