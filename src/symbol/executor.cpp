@@ -18,6 +18,7 @@
 #include <omp.h>
 #endif
 
+#include "bind_gradients.hpp"
 #include "indexed_graph.hpp"
 #include "kernels.hpp"
 #include "xsym/core/error.hpp"
@@ -38,6 +39,12 @@ struct Executor::impl {
   std::vector<ndarray> buffers;  // storage of intermediates and of the blocks' registers
   std::size_t intermediate_bytes = 0;
   std::vector<std::function<void()>> steps;
+  // Bound with gradients: steps [0, forward_steps) are forward(), the rest backward(); per
+  // argument its gradient array and request, per output its head gradient's array.
+  std::size_t forward_steps = 0;
+  bool has_gradients = false, forwarded = false;
+  std::vector<ndarray> grads, head_grads;
+  std::vector<grad_req> reqs;
   std::shared_ptr<const compiled_graph> compiled;  // keeps a static_fused step's graph alive
   // On a GPU: the CUDA layer, the executor's own stream (get() is its cudaStream_t), and the
   // stream forward() enqueues on (own_stream's, or the one set_stream chose).
@@ -95,7 +102,7 @@ struct operand {
 struct instruction {
   kernels::elementwise_kernel kernel;
   int num_inputs = 0;
-  operand in[3], out;
+  operand in[kernels::max_elementwise_inputs], out;
 };
 struct region_program {
   std::vector<instruction> code;
@@ -110,7 +117,7 @@ struct region_program {
     auto at = [&](const operand& o, std::ptrdiff_t i) -> std::byte* {
       return o.reg >= 0 ? regs + o.reg * register_bytes() : o.base + i * o.element_size;
     };
-    const void* x[3];
+    const void* x[kernels::max_elementwise_inputs];
     for (std::ptrdiff_t i = begin; i < end; i += block) {
       std::ptrdiff_t len = std::min(block, end - i);
       for (const instruction& ins : code) {
@@ -143,9 +150,17 @@ struct region_program {
 
 class builder {
  public:
-  builder(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex)
-      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers, ctx) {
+  // With gradients, `s` is the gradient binding's graph: the symbol's outputs, then its gradients.
+  builder(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex,
+          const detail::gradient_binding* gradients = nullptr)
+      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers, ctx), grad_(gradients) {
     ex_.ctx = ctx;
+    if (grad_) {
+      ex_.has_gradients = true;
+      ex_.grads = grad_->grads;
+      ex_.reqs = grad_->reqs;
+      ex_.head_grads = grad_->head_grads;
+    }
   }
 
   void bind(const std::map<std::string, ndarray>& args) {
@@ -177,7 +192,14 @@ class builder {
   buffer_pool pool_;
   std::vector<tensor> entries_;  // by entry id: shape, dtype and (once assigned) data
   std::vector<std::size_t> buffer_of_;  // by entry id: its pool buffer, or no_buffer
-  std::vector<int> head_output_;  // by entry id: the output it is written into directly, or -1
+  std::vector<int> head_output_;  // by entry id: the head it is written into directly, or -1
+  const detail::gradient_binding* grad_;
+  std::vector<ndarray> head_arrays_;  // by head: the output, or the gradient array it is written into
+  std::size_t num_forward_heads_ = 0;  // heads [0, this) are the symbol's outputs
+
+  // Whether node nid runs in backward() (it is not one of the symbol's own nodes).
+  bool is_backward(std::size_t nid) const { return grad_ && !grad_->forward_nodes.count(g_.nodes[nid].get()); }
+  bool is_internal(const std::string& n) const { return grad_ && grad_->internal.count(n); }
 
   const std::string& name(std::size_t nid) const { return g_.nodes[nid]->name; }
   bool on_gpu() const { return ex_.gpu != nullptr; }
@@ -210,9 +232,12 @@ class builder {
 
   // Arguments and auxiliary states: every one bound, none unknown, all on the executor's context.
   void collect_inputs(const std::map<std::string, ndarray>& args) {
-    for (std::size_t nid : g_.arguments) ex_.arg_names.push_back(name(nid));
+    for (std::size_t nid : g_.arguments)
+      if (!is_internal(name(nid))) ex_.arg_names.push_back(name(nid));
     for (std::size_t nid : g_.auxiliary) ex_.aux_names.push_back(name(nid));
     ex_.out_names = s_.list_outputs();
+    num_forward_heads_ = grad_ ? g_.heads.size() - grad_->gradient_outputs.size() : g_.heads.size();
+    ex_.out_names.resize(num_forward_heads_);
     auto is = [](const std::vector<std::string>& v, const std::string& n) {
       return std::find(v.begin(), v.end(), n) != v.end();
     };
@@ -220,7 +245,7 @@ class builder {
       if (is(ex_.aux_names, key))
         throw error("xsym::Symbol::bind: '" + key + "' is an auxiliary state, not an argument; pass it in "
                     "bind_options::aux_states");
-      if (!is(ex_.arg_names, key))
+      if (!is(ex_.arg_names, key) && !is_internal(key))
         throw error("xsym::Symbol::bind: '" + key + "' is not an argument of the symbol; its arguments are " +
                     joined(ex_.arg_names));
     }
@@ -264,6 +289,11 @@ class builder {
       shapes[ex_.aux_names[k]] = ex_.aux[k].shape();
       dtypes[ex_.aux_names[k]] = ex_.aux[k].dtype();
     }
+    if (grad_)
+      for (const auto& n : grad_->internal) {
+        shapes[n] = grad_->args.at(n).shape();
+        dtypes[n] = grad_->args.at(n).dtype();
+      }
     // Inference takes the bound shapes as they are (a 0 dimension is empty, not unknown); then
     // every bound array must match what the graph needs of it.
     detail::entry_attributes attrs;
@@ -282,8 +312,13 @@ class builder {
                     std::string(dtype_name(t.type)) + " " + t.dims.str());
       entries_[g_.first_entry[nid]].data = a.raw_data();
     };
-    for (std::size_t k = 0; k < ex_.args.size(); ++k) check(g_.arguments[k], ex_.args[k], "argument");
-    for (std::size_t k = 0; k < ex_.aux.size(); ++k) check(g_.auxiliary[k], ex_.aux[k], "auxiliary state");
+    std::size_t k = 0;
+    for (std::size_t nid : g_.arguments)
+      if (is_internal(name(nid)))
+        check(nid, grad_->args.at(name(nid)), "head or accumulated gradient");
+      else
+        check(nid, ex_.args[k++], "argument");
+    for (k = 0; k < ex_.aux.size(); ++k) check(g_.auxiliary[k], ex_.aux[k], "auxiliary state");
   }
 
   void check_ops() const {
@@ -318,7 +353,12 @@ class builder {
     head_output_.assign(g_.total, -1);
     for (std::size_t k = 0; k < g_.heads.size(); ++k) {
       std::size_t e = g_.heads[k];
-      ex_.outputs.emplace_back(entries_[e].dims, entries_[e].type, ex_.ctx);
+      if (k < num_forward_heads_) {
+        ex_.outputs.emplace_back(entries_[e].dims, entries_[e].type, ex_.ctx);
+        head_arrays_.push_back(ex_.outputs.back());
+      } else {
+        head_arrays_.push_back(grad_->gradient_outputs[k - num_forward_heads_]);
+      }
       bool variable = g_.nodes[node_of(e)]->is_variable();  // copied at the end of forward()
       if (head_output_[e] < 0 && !variable) head_output_[e] = int(k);
     }
@@ -327,6 +367,7 @@ class builder {
   // ---- choosing the path ----
   std::string static_unavailable() const {
     const auto& c = s_.compiled();
+    if (grad_) return "it is bound with gradients, which the kept static loop does not compute in this version";
     if (!c) return "the symbol was not converted from a static graph (or was derived from one)";
     std::vector<dtype> types;
     for (const auto& a : ex_.args) types.push_back(a.dtype());
@@ -365,6 +406,7 @@ class builder {
     for (const auto& o : ex_.outputs) out.push_back(o.raw_data());
     auto n = ex_.outputs.empty() ? std::ptrdiff_t(0) : std::ptrdiff_t(ex_.outputs[0].size());
     ex_.steps.push_back([run, in, out, n] { run(in.data(), out.data(), n); });
+    ex_.forward_steps = ex_.steps.size();
     std::string types_text;
     for (const auto& o : ex_.outputs) types_text += (types_text.empty() ? "" : ", ") + std::string(dtype_name(o.dtype()));
     ex_.description = "static fused CPU loop kept from the static graph (" + types_text + ")";
@@ -374,24 +416,31 @@ class builder {
   struct unit {
     std::vector<std::size_t> nodes;
     bool region = false;  // elementwise nodes run as one blocked op list
+    bool backward = false;  // runs in backward()
   };
 
+  // The symbol's nodes first, in order, then (bound with gradients) the backward nodes: a node
+  // of the symbol never reads a gradient, so the order stays topological.
   std::vector<unit> units(bool blocked) const {
     std::vector<unit> out;
-    for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
-      const graph_node& n = *g_.nodes[nid];
-      if (n.is_variable()) continue;
-      bool ew = kernels::is_elementwise(n);
-      if (blocked && ew) {
-        std::size_t size = entries_[g_.first_entry[nid]].size();
-        if (!out.empty() && out.back().region &&
-            entries_[g_.first_entry[out.back().nodes[0]]].size() == size) {
-          out.back().nodes.push_back(nid);
-          continue;
+    for (bool backward : {false, true}) {
+      bool phase_start = true;
+      for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
+        const graph_node& n = *g_.nodes[nid];
+        if (n.is_variable() || is_backward(nid) != backward) continue;
+        bool ew = kernels::is_elementwise(n);
+        if (blocked && ew) {
+          std::size_t size = entries_[g_.first_entry[nid]].size();
+          if (!phase_start && !out.empty() && out.back().region &&
+              entries_[g_.first_entry[out.back().nodes[0]]].size() == size) {
+            out.back().nodes.push_back(nid);
+            continue;
+          }
+          out.push_back({{nid}, true, backward});
+        } else {
+          out.push_back({{nid}, false, backward});
         }
-        out.push_back({{nid}, true});
-      } else {
-        out.push_back({{nid}, false});
+        phase_start = false;
       }
     }
     return out;
@@ -411,8 +460,13 @@ class builder {
     buffer_of_.assign(g_.total, no_buffer);
     std::size_t regions = 0, per_op_nodes = 0;
 
+    ex_.forward_steps = std::size_t(-1);
     for (std::size_t u = 0; u < work.size(); ++u) {
       const unit& w = work[u];
+      if (w.backward && ex_.forward_steps == std::size_t(-1)) {
+        copy_remaining_outputs(0, num_forward_heads_);
+        ex_.forward_steps = ex_.steps.size();
+      }
       // Entries this unit writes to memory: every output of a per-op node; in a region, those
       // read by a later unit or given out as outputs (the rest live in block registers).
       std::vector<std::size_t> stored;
@@ -432,7 +486,7 @@ class builder {
             dying.push_back(e);
       for (std::size_t e : stored) {
         if (head_output_[e] >= 0) {
-          entries_[e].data = ex_.outputs[std::size_t(head_output_[e])].raw_data();
+          entries_[e].data = head_arrays_[std::size_t(head_output_[e])].raw_data();
           continue;
         }
         std::size_t bytes = entries_[e].size() * dtype_size(entries_[e].type);
@@ -463,7 +517,11 @@ class builder {
       for (std::size_t e : stored)  // outputs nobody reads (BatchNorm's mean and var)
         if (is_intermediate(e) && last_use[e] < 0) pool_.release(buffer_of_[e]);
     }
-    copy_remaining_outputs();
+    if (ex_.forward_steps == std::size_t(-1)) {
+      copy_remaining_outputs(0, num_forward_heads_);
+      ex_.forward_steps = ex_.steps.size();
+    }
+    copy_remaining_outputs(num_forward_heads_, g_.heads.size());
 
     std::size_t planned = 0;
     for (const auto& b : ex_.buffers) planned += b.nbytes();
@@ -484,6 +542,13 @@ class builder {
                         (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
                         " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ", " +
                         std::to_string(planned) + " bytes)";
+    if (grad_) {
+      std::size_t backward_nodes = 0;
+      for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid)
+        backward_nodes += !g_.nodes[nid]->is_variable() && is_backward(nid);
+      ex_.description += ", with " + std::to_string(backward_nodes) + " backward node" +
+                         (backward_nodes == 1 ? "" : "s") + " in backward()";
+    }
   }
 
   std::vector<tensor> inputs_of(std::size_t nid) const {
@@ -557,7 +622,7 @@ class builder {
       const auto& inputs = g_.input_entries[nid];
       ins.kernel = kernels::find_elementwise(*g_.nodes[nid], entries_[inputs.at(0)].type, entries_[e].type);
       ins.num_inputs = int(inputs.size());
-      for (std::size_t j = 0; j < inputs.size() && j < 3; ++j) ins.in[j] = operand_of(inputs[j]);
+      for (std::size_t j = 0; j < inputs.size() && j < kernels::max_elementwise_inputs; ++j) ins.in[j] = operand_of(inputs[j]);
       // Registers read for the last time here are free again; the output may take one of them
       // when its elements have the same size (in place), never a narrower one (Cast widening).
       std::vector<int> dying;
@@ -592,15 +657,16 @@ class builder {
     ex_.steps.push_back([p] { p->run(); });
   }
 
-  // Outputs not written directly: a variable given out as an output, or an entry given out twice.
-  void copy_remaining_outputs() {
-    for (std::size_t k = 0; k < g_.heads.size(); ++k) {
+  // Heads [begin, end) not written directly: a variable given out as an output, or an entry
+  // given out twice.
+  void copy_remaining_outputs(std::size_t begin, std::size_t end) {
+    for (std::size_t k = begin; k < end; ++k) {
       std::size_t e = g_.heads[k];
       if (head_output_[e] == int(k)) continue;
       const void* from = entries_[e].data;
-      void* to = ex_.outputs[k].raw_data();
+      void* to = head_arrays_[k].raw_data();
       if (on_gpu()) {  // an identity kernel: ordered on the stream with the others, never through the host
-        dtype t = ex_.outputs[k].dtype();
+        dtype t = head_arrays_[k].dtype();
         gpu_elementwise_launch copy = ex_.gpu->find_elementwise(ops::identity::names.mxnet, t, t);
         if (!copy)
           throw error("xsym::Symbol::bind: no GPU copy kernel for output '" + ex_.out_names[k] + "' (" +
@@ -608,7 +674,7 @@ class builder {
         add_gpu_step(copy, {tensor{const_cast<void*>(from), t, entries_[e].dims}}, tensor{to, t, entries_[e].dims}, {});
         continue;
       }
-      std::size_t bytes = ex_.outputs[k].nbytes();
+      std::size_t bytes = head_arrays_[k].nbytes();
       ex_.steps.push_back([from, to, bytes] {
         if (bytes) std::memcpy(to, from, bytes);
       });
@@ -623,7 +689,9 @@ Executor::Executor(Executor&&) noexcept = default;
 Executor& Executor::operator=(Executor&&) noexcept = default;
 Executor::~Executor() = default;
 
-void Executor::forward() {
+void Executor::forward(bool is_train) {
+  (void)is_train;  // what backward() reads stays in its planned buffers either way
+  impl_->forwarded = true;
   if (impl_->gpu) {  // asynchronous: the steps enqueue kernels, ordered against the storage stream
     impl_->gpu->run_on_stream(
         impl_->ctx.id, impl_->stream,
@@ -633,8 +701,62 @@ void Executor::forward() {
         impl_.get());
     return;
   }
-  for (const auto& step : impl_->steps) step();
+  for (std::size_t k = 0; k < impl_->forward_steps; ++k) impl_->steps[k]();
 }
+
+void Executor::backward(const std::vector<ndarray>& out_grads) {
+  const impl& ex = *impl_;
+  const std::string who = "xsym::Executor::backward: ";
+  if (!ex.has_gradients)
+    throw error(who + "the executor was bound without gradients; bind with args_grad and grad_req "
+                "(s.bind(ctx, args, {.args_grad = ..., .grad_req = ...})), or simple_bind with grad_req");
+  if (out_grads.size() < ex.outputs.size())
+    throw error(who + "output '" + ex.out_names[out_grads.size()] +
+                "' has no head gradient: because the last operator is not Loss function, head_gradient is "
+                "required when calling backward (give one array per output)");
+  if (out_grads.size() > ex.outputs.size())
+    throw error(who + "got " + std::to_string(out_grads.size()) + " head gradients for " +
+                std::to_string(ex.outputs.size()) + " outputs");
+  for (std::size_t k = 0; k < ex.outputs.size(); ++k) {
+    const ndarray& h = out_grads[k];
+    const ndarray& o = ex.outputs[k];
+    auto what = [&] { return who + "the head gradient of output '" + ex.out_names[k] + "'"; };
+    if (!h.has_storage()) throw error(what() + " is an empty ndarray");
+    if (h.shape() != o.shape())
+      throw error(what() + " has shape " + h.shape().str() + ", but the output has shape " + o.shape().str());
+    if (h.dtype() != o.dtype())
+      throw error(what() + " is " + std::string(dtype_name(h.dtype())) + ", but the output is " +
+                  std::string(dtype_name(o.dtype())));
+    if (h.context() != ex.ctx)
+      throw error(what() + " is on " + h.context().str() + ", but the executor is on " + ex.ctx.str());
+  }
+  if (!ex.forwarded)
+    throw error(who + "backward() reads what forward() computed; call forward(true) first");
+  for (std::size_t k = 0; k < ex.outputs.size(); ++k)
+    if (ex.head_grads[k].has_storage() && ex.head_grads[k].raw_data() != out_grads[k].raw_data())
+      std::memcpy(ex.head_grads[k].raw_data(), out_grads[k].raw_data(), ex.head_grads[k].nbytes());
+  for (std::size_t k = ex.forward_steps; k < ex.steps.size(); ++k) ex.steps[k]();
+}
+
+void Executor::backward(const std::map<std::string, ndarray>& out_grads) {
+  for (const auto& [name, _] : out_grads)
+    if (std::find(impl_->out_names.begin(), impl_->out_names.end(), name) == impl_->out_names.end())
+      throw error("xsym::Executor::backward: '" + name + "' is not an output of the symbol; its outputs are " +
+                  joined(impl_->out_names));
+  std::vector<ndarray> heads;
+  for (const auto& name : impl_->out_names) {
+    auto it = out_grads.find(name);
+    if (it == out_grads.end()) break;  // the vector form names the first missing output
+    heads.push_back(it->second);
+  }
+  backward(heads);
+}
+
+const std::vector<ndarray>& Executor::grad_arrays() const { return impl_->grads; }
+std::vector<grad_req> Executor::grad_reqs() const {
+  return impl_->has_gradients ? impl_->reqs : std::vector<grad_req>(impl_->args.size(), grad_req::null);
+}
+
 const std::vector<ndarray>& Executor::outputs() const { return impl_->outputs; }
 namespace {
 array_dict dict_of(const std::vector<std::string>& names, const std::vector<ndarray>& arrays) {
@@ -646,6 +768,7 @@ array_dict dict_of(const std::vector<std::string>& names, const std::vector<ndar
 array_dict Executor::arg_dict() const { return dict_of(impl_->arg_names, impl_->args); }
 array_dict Executor::aux_dict() const { return dict_of(impl_->aux_names, impl_->aux); }
 array_dict Executor::output_dict() const { return dict_of(impl_->out_names, impl_->outputs); }
+array_dict Executor::grad_dict() const { return dict_of(impl_->arg_names, grad_arrays()); }
 xsym::context Executor::context() const { return impl_->ctx; }
 execution_path Executor::path() const { return impl_->path; }
 const std::string& Executor::path_description() const { return impl_->description; }
@@ -659,13 +782,22 @@ void Executor::set_stream(void* stream) {
 
 Executor Symbol::bind(context ctx, const std::map<std::string, ndarray>& args, bind_options options) const {
   auto ex = std::make_unique<Executor::impl>();
-  builder(*this, ctx, options, *ex).bind(args);
+  if (auto gradients = detail::bind_gradients(*this, ctx, args, options))
+    builder(gradients->graph, ctx, options, *ex, &*gradients).bind(gradients->args);
+  else
+    builder(*this, ctx, options, *ex).bind(args);
+  if (!ex->has_gradients) {  // every request null: MXNet's None for each argument
+    ex->grads.resize(ex->args.size());
+    ex->reqs.assign(ex->args.size(), grad_req::null);
+  }
   return Executor(std::move(ex));
 }
 
 Executor Symbol::simple_bind(context ctx, const std::map<std::string, shape>& shapes,
                              const std::map<std::string, dtype>& dtypes, bind_options options) const {
   const char* who = "xsym::Symbol::simple_bind: ";
+  if (!options.args_grad.empty())
+    throw error(who + std::string("simple_bind allocates the gradient arrays; give grad_req only (args_grad is bind's)"));
   // An op xsym does not know stops inference; name it, not the shapes it left unknown.
   for (const auto& n : topological_nodes())
     if (!n->is_variable() && !n->def) throw error(who + unknown_op_message(n->op, n->name));
@@ -707,6 +839,13 @@ Executor Symbol::simple_bind(context ctx, const std::map<std::string, shape>& sh
     args.emplace(arg_names[k], make(arg_names[k], s.arguments[k], t.arguments[k]));
   for (std::size_t k = 0; k < aux_names.size(); ++k)
     options.aux_states.emplace(aux_names[k], make(aux_names[k], s.auxiliary_states[k], t.auxiliary_states[k]));
+  // Zero-filled gradients for the requests that are not null; a request for every argument
+  // passes over the integer ones (they have none), a request by name is checked by bind.
+  for (const auto& [name, a] : args) {
+    grad_req r = options.grad_req.of(name, grad_req::null);
+    if (r == grad_req::null || (!options.grad_req.named() && !is_floating(a.dtype()))) continue;
+    options.args_grad.emplace(name, ndarray(a.shape(), a.dtype(), ctx));
+  }
   return bind(ctx, args, std::move(options));
 }
 

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <functional>
 #include <span>
+#include <string_view>
 
 #include "xsym/core/dtype.hpp"
 #include "xsym/core/shape.hpp"
@@ -45,12 +46,20 @@ struct elementwise_kernel {
   elementwise_params params;
 };
 
-/// True when `n` is an op of the operator table (runs through elementwise kernels).
+/// The most inputs an elementwise kernel reads (a binary op's backward: g, out, lhs, rhs).
+inline constexpr std::size_t max_elementwise_inputs = 4;
+
+/// True when `n` is an op of the operator table or one of their `_backward_*` ops (runs through
+/// elementwise kernels).
 bool is_elementwise(const graph_node& n);
 
 /// The kernel of elementwise node `n`. Throws xsym::error naming the node when its op has no
 /// kernel for `in` (float16) or an attribute does not parse.
 elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out);
+
+/// The kernel of backward op `op` (kernels_backward.cpp) for gradient dtype `in` and result
+/// dtype `out`, or null; find_elementwise calls it.
+elementwise_fn find_backward_kernel(std::string_view op, dtype in, dtype out);
 
 /// Runs `k` over whole arrays (all of out's elements), split across OpenMP threads above
 /// exec::parallel_threshold as the static fused loop is: the per-op interpreter's loop.

@@ -15,6 +15,7 @@
 #include "xsym/core/error.hpp"
 #include "xsym/exec/cpu_loop.hpp"
 #include "xsym/exec/lower.hpp"
+#include "xsym/ops/backward.hpp"
 #include "xsym/ops/table.hpp"
 #include "xsym/symbol/op_def.hpp"
 
@@ -135,6 +136,8 @@ elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
     if (from < num_codes && to < num_codes) k.fn = t.cast[to][from];
   } else if (auto it = n.def ? t.ops.find(n.def->name) : t.ops.end(); it != t.ops.end()) {
     if (from < num_codes && in == out) k.fn = it->second[from];
+  } else if (n.def && n.def->elementwise) {  // a _backward_ op
+    k.fn = find_backward_kernel(n.def->name, in, out);
   } else {
     throw error(n.op + " node '" + n.name + "': not an elementwise op of the operator table");
   }
@@ -143,7 +146,7 @@ elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
                 (in == out ? "" : " to " + std::string(dtype_name(out))) +
                 "; elementwise ops run float32, float64, uint8, int8, int32 and int64");
   if (n.attrs.count("scalar")) k.params.scalar = number_attribute(n, "scalar");
-  if (n.def->name == ops::clip::names.mxnet) {
+  if (n.def->name == ops::clip::names.mxnet || n.def->name == ops::backward<ops::clip, 0>::names.mxnet) {
     k.params.a_min = number_attribute(n, "a_min");
     k.params.a_max = number_attribute(n, "a_max");
   }
@@ -152,8 +155,8 @@ elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
 
 void run_parallel(const elementwise_kernel& k, std::span<const tensor> in, const tensor& out) {
   auto n = std::ptrdiff_t(out.size());
-  const void* ptrs[3] = {};
-  for (std::size_t j = 0; j < in.size() && j < 3; ++j) ptrs[j] = in[j].data;
+  const void* ptrs[max_elementwise_inputs] = {};
+  for (std::size_t j = 0; j < in.size() && j < max_elementwise_inputs; ++j) ptrs[j] = in[j].data;
 #if defined(_OPENMP)
   if (n >= exec::parallel_threshold && omp_get_max_threads() > 1) {
 #pragma omp parallel
@@ -162,8 +165,8 @@ void run_parallel(const elementwise_kernel& k, std::span<const tensor> in, const
       std::ptrdiff_t chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
       std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
       if (begin < end) {
-        const void* mine[3] = {};
-        for (std::size_t j = 0; j < in.size() && j < 3; ++j)
+        const void* mine[max_elementwise_inputs] = {};
+        for (std::size_t j = 0; j < in.size() && j < max_elementwise_inputs; ++j)
           mine[j] = static_cast<const std::byte*>(ptrs[j]) + begin * std::ptrdiff_t(dtype_size(in[j].type));
         k.fn(mine, static_cast<std::byte*>(out.data) + begin * std::ptrdiff_t(dtype_size(out.type)), end - begin,
              k.params);

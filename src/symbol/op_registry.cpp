@@ -80,20 +80,32 @@ struct registry {
   }
 
   /// The backward op of input K of Op (ops/backward.hpp), as the gradient graphs of static
-  /// graphs name it: known for introspection, inference and JSON; a Symbol converted from a
-  /// gradient graph runs it in the graph's own fused loop (the interpreters have no kernel).
+  /// graphs name it, and the forward op's gradient entry that points to it. Its kernels are the
+  /// elementwise ones (kernels_backward.cpp); across a Cast its dtypes are the backward Cast's.
   template <class Op, int K>
   void add_backward(std::vector<std::string> forward_inputs, type_rule types = infer_rules::elemwise_type) {
+    op_def& forward = *mutable_def(Op::names.mxnet);
+    forward.has_gradient = true;
+    forward.input_gradients.resize(forward_inputs.size());
     if constexpr (ops::differentiable<Op, K>) {
+      const std::string name(ops::backward<Op, K>::names.mxnet);
       op_def d;
-      d.name = ops::backward<Op, K>::names.mxnet;
+      d.name = name;
       d.hint = ops::backward<Op, K>::names.hint;
       d.input_names = {"ograd", "out"};
       d.input_names.insert(d.input_names.end(), forward_inputs.begin(), forward_inputs.end());
+      d.elementwise = true;
       d.infer_shape = infer_rules::elemwise_shape;
       d.infer_type = types;
       add(std::move(d));
+      forward.input_gradients[std::size_t(K)] = by_name.at(name);
     }
+  }
+  op_def* mutable_def(std::string_view name) {
+    const op_def* p = by_name.at(std::string(name));
+    for (auto& d : defs)
+      if (d.get() == p) return d.get();
+    return nullptr;
   }
 
   registry() {
@@ -101,7 +113,6 @@ struct registry {
     add_binary(ops::binary_ops{});
     add_elementwise<ops::clip>({"data"});
     add_backward<ops::clip, 0>({"data"});
-    add_backward<ops::cast<float>, 0>({"data"}, infer_rules::backward_cast_type);
     {
       op_def cast;
       cast.name = "Cast";
@@ -113,6 +124,7 @@ struct registry {
       cast.infer_type = infer_rules::cast_type;
       add(std::move(cast), {"cast"});
     }
+    add_backward<ops::cast<float>, 0>({"data"}, infer_rules::backward_cast_type);
     // MXNet's aliases of the basic binary ops (elemwise_binary_op_basic.cc).
     by_name.emplace("_add", by_name.at("elemwise_add"));
     by_name.emplace("_plus", by_name.at("elemwise_add"));
@@ -179,7 +191,12 @@ struct registry {
     }
     add(simple("softmax", {"data"}, softmax_shape, softmax_type));
     add(simple("SoftmaxActivation", {"data"}, unary_shape, unary_type));
-    add(simple("BlockGrad", {"data"}, unary_shape, unary_type), {"stop_gradient"});
+    {
+      op_def d = simple("BlockGrad", {"data"}, unary_shape, unary_type);
+      d.has_gradient = true;  // zero: gradients stop here
+      d.input_gradients = {nullptr};
+      add(std::move(d), {"stop_gradient"});
+    }
   }
 };
 

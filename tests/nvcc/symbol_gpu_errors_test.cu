@@ -30,7 +30,8 @@ TEST_CASE("linking xsym::cuda registers the runtime Symbol's GPU backend", "[nvc
   for (dtype t : {dtype::float32, dtype::float64, dtype::uint8, dtype::int8, dtype::int32, dtype::int64}) {
     INFO(xsym::dtype_name(t));
     for (const xsym::op_def* op : xsym::registered_ops())
-      if (op->elementwise && !op->casts) {
+      // The _backward_ ops run on the CPU only in this version (bind refuses gradients on a GPU).
+      if (op->elementwise && !op->casts && !op->name.starts_with("_backward_")) {
         INFO(op->name);
         REQUIRE(b->find_elementwise(op->name, t, t) != nullptr);
       }

@@ -53,6 +53,17 @@ struct apply<Op, P, A, B, C> {
   XSYM_HD XSYM_INLINE auto operator()(I i) const { return Op::eval(param, a(i), b(i), c(i)); }
 };
 
+template <class Op, class P, class A, class B, class C, class D>
+struct apply<Op, P, A, B, C, D> {
+  [[no_unique_address]] P param;
+  A a;
+  B b;
+  C c;
+  D d;
+  template <class I>
+  XSYM_HD XSYM_INLINE auto operator()(I i) const { return Op::eval(param, a(i), b(i), c(i), d(i)); }
+};
+
 /// Element type a lowered functor produces.
 template <class F>
 using value_t = decltype(std::declval<const F&>()(std::ptrdiff_t{0}));

@@ -17,6 +17,7 @@
 // must be elementwise (network ops run on the CPU); asking for static_fused or blocked_fused
 // there is an xsym::error. Without xsym::cuda, binding on a GPU is an xsym::error saying so.
 #include <cstddef>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "../core/context.hpp"
+#include "../exec/grad_req.hpp"
 #include "../ndarray/array_dict.hpp"
 #include "../ndarray/ndarray.hpp"
 
@@ -42,10 +44,47 @@ constexpr std::string_view execution_path_name(execution_path p) {
   return "?";
 }
 
+/// MXNet's grad_req for Symbol::bind and simple_bind: one request for every argument
+/// (`xsym::grad_req::write`), or one per argument name, where a name left out is null
+/// (`{{"w", xsym::grad_req::add}}`). Left unspecified, bind writes the gradient of every argument
+/// that has an array in args_grad (MXNet's default, 'write'), and simple_bind allocates no
+/// gradients (MXNet's default is 'write'; xsym's keeps inference-only programs free of them).
+class grad_requests {
+ public:
+  grad_requests() = default;
+  grad_requests(grad_req all) : all_(all), specified_(true) {}
+  grad_requests(std::map<std::string, grad_req> by_name)
+      : by_name_(std::move(by_name)), named_(true), specified_(true) {}
+  grad_requests(std::initializer_list<std::pair<const std::string, grad_req>> by_name)
+      : grad_requests(std::map<std::string, grad_req>(by_name)) {}
+
+  bool specified() const { return specified_; }
+  /// The per-name form (names left out are null)?
+  bool named() const { return named_; }
+  const std::map<std::string, grad_req>& by_name() const { return by_name_; }
+  /// The request of argument `name`; `unspecified` when none was given.
+  grad_req of(const std::string& name, grad_req unspecified) const {
+    if (!specified_) return unspecified;
+    if (!named_) return all_;
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? grad_req::null : it->second;
+  }
+
+ private:
+  grad_req all_ = grad_req::null;
+  std::map<std::string, grad_req> by_name_;
+  bool named_ = false, specified_ = false;
+};
+
 /// How Symbol::bind and simple_bind build the executor.
 struct bind_options {
   /// The path to take; a path that cannot run this graph is an xsym::error saying why.
   execution_path path = execution_path::automatic;
+  /// bind only: the gradient arrays by argument name (MXNet's args_grad). An argument without
+  /// one gets no gradient (its request is null). simple_bind allocates them (zeros).
+  std::map<std::string, ndarray> args_grad = {};
+  /// What backward() does with each gradient array: write, add or null (see grad_requests).
+  grad_requests grad_req = {};
   /// bind only: auxiliary states by name (BatchNorm's moving_mean, moving_var). simple_bind
   /// allocates them (zeros).
   std::map<std::string, ndarray> aux_states = {};
@@ -61,12 +100,35 @@ class Executor {
   Executor& operator=(Executor&&) noexcept;
   ~Executor();
 
-  /// Computes the outputs from the current contents of the bound arrays (inference mode:
-  /// Dropout passes data through, BatchNorm uses the moving statistics). No allocation.
+  /// Computes the outputs from the current contents of the bound arrays. No allocation.
+  /// `is_train` is MXNet's: bound with gradients, it keeps what backward() reads (the
+  /// intermediates stay in their planned buffers either way). Network ops run in inference
+  /// mode in this version (Dropout passes data through, BatchNorm uses the moving statistics).
   /// On a GPU it is asynchronous: it enqueues the kernels on stream(), after the work on the
   /// device's storage stream, and returns; reading an output (to_vector, copyto,
   /// xsym::cuda::wait_to_read) waits for them.
-  void forward();
+  void forward(bool is_train = false);
+
+  // ---- gradients (bound with args_grad and grad_req, or simple_bind with grad_req) ----------
+  /// MXNet's backward: the gradient of every argument with a request, from the values the last
+  /// forward() left and one head gradient per output (list_outputs order; each of the output's
+  /// shape, dtype and context), copied in before the backward nodes run. `write` overwrites the
+  /// gradient array, `add` adds to it, `null` leaves it untouched. Throws xsym::error when an
+  /// output has no head gradient (MXNet's message, naming it), for a head gradient that does not
+  /// fit its output, before any forward(), and when the executor has no gradients.
+  void backward(const std::vector<ndarray>& out_grads);
+  void backward(std::initializer_list<ndarray> out_grads) { backward(std::vector<ndarray>(out_grads)); }
+  /// The head gradients by output name.
+  void backward(const std::map<std::string, ndarray>& out_grads);
+  /// Without head gradients: an error naming the first output that needs one.
+  void backward() { backward(std::vector<ndarray>{}); }
+  /// The gradient arrays, one per argument in list_arguments order; an empty ndarray where the
+  /// request is null (MXNet's None).
+  const std::vector<ndarray>& grad_arrays() const;
+  /// The gradient arrays by argument name, in list_arguments order.
+  array_dict grad_dict() const;
+  /// The request of each argument, in list_arguments order.
+  std::vector<grad_req> grad_reqs() const;
 
   /// One array per output of the Symbol (list_outputs order); they keep their storage across
   /// forward() calls.

@@ -45,6 +45,12 @@ struct op_def {
   /// Shape and dtype rules; null: inference leaves the op's outputs unknown.
   shape_rule infer_shape = nullptr;
   type_rule infer_type = nullptr;
+  /// The gradient (MXNet's FGradient), for ops that have one in xsym (has_gradient): per input,
+  /// the `_backward_*` op that computes the input's gradient from (ograd, out, inputs...), or
+  /// null where the gradient is zero everywhere (sign, the comparisons); one node per input,
+  /// as the static gradient graphs have it (ops/backward.hpp).
+  bool has_gradient = false;
+  std::vector<const op_def*> input_gradients;
 
   /// Number of inputs of a node with these attributes.
   std::size_t num_inputs(const std::map<std::string, std::string>& attrs) const;

@@ -101,6 +101,16 @@ class Symbol {
   /// A deep copy with the same names.
   Symbol copy() const;
 
+  // ---- gradients ---------------------------------------------------------------------------
+  /// The gradient graph with respect to arguments `wrt`: one output per name, in order, the
+  /// gradient of the outputs given a head gradient for each, the variable `<output>_head_grad`
+  /// (MXNet's Symbol.gradient; the graph xsym::gradient builds for a static graph, node for node
+  /// and name for name). A value that feeds several consumers gets the sum of their gradients,
+  /// left to right with `_plus`: the head gradient, then the consumers from the last one back.
+  /// Throws xsym::error for a name that is not an argument, and naming the node when an op on
+  /// the way from a variable to an output has no gradient in xsym.
+  Symbol gradient(const std::vector<std::string>& wrt) const;
+
   // ---- JSON (MXNet's format, byte for byte) ------------------------------------------------
   std::string to_json() const;
   void save(const std::string& path) const;
