@@ -5,6 +5,10 @@
 //   fwd_then_bwd       ex.forward(true); ex.backward({head}): two passes
 //   hand_fwd_bwd       a hand-written fused forward+backward loop, `omp parallel for simd`, the
 //                      same compiler and flags, libm's functions (as cpu_suite's hand-written loop)
+//   symbol per_op      the graph as a runtime Symbol bound with gradients on the per_op path,
+//                      forward(true) then backward({head}): MXNet's way, one pass per node,
+//                      forward intermediates kept for backward
+//   symbol blocked     the same on the blocked_fused path (elementwise regions over cached blocks)
 //   copy               Y = X: the bandwidth reference; GB/s count the compulsory bytes (inputs,
 //                      head gradient, output and gradients, each once)
 // Timings: median of --repeat runs after one warm-up, at 1 thread and at all threads. The
@@ -114,7 +118,7 @@ float max_rel_difference(const xsym::ndarray& a, const std::vector<float>& b) {
 struct row {
   std::string workload;
   int threads;
-  double forward, fwd_bwd, fwd_then_bwd, hand, copy_gbs;
+  double forward, fwd_bwd, fwd_then_bwd, hand, copy_gbs, per_op, blocked;
   int arrays;  // compulsory arrays of forward+backward
   float difference;
 };
@@ -137,13 +141,24 @@ row measure(index n, int repeat, int threads, Hand hand) {
   auto forward = xsym::bind<float>(g, xsym::cpu(0), args);
   auto train = xsym::bind<float>(g, xsym::cpu(0), args, grads, xsym::grad_req::write);
 
-  row r{std::string(W::name), threads, 0, 0, 0, 0, 0, int(2 * k + 2), 0};
+  row r{std::string(W::name), threads, 0, 0, 0, 0, 0, 0, 0, int(2 * k + 2), 0};
   r.forward = median_ms(repeat, [&] { forward.forward(); });
   r.fwd_bwd = median_ms(repeat, [&] { train.forward_backward({head}); });
   r.fwd_then_bwd = median_ms(repeat, [&] {
     train.forward(true);
     train.backward({head});
   });
+  xsym::Symbol s = g;
+  for (auto path : {xsym::execution_path::per_op, xsym::execution_path::blocked_fused}) {
+    std::map<std::string, xsym::ndarray> symbol_grads;
+    for (const auto& name : W::args) symbol_grads.emplace(name, xsym::ndarray::zeros({std::size_t(n)}));
+    auto ex = s.bind(xsym::cpu(0), args, {.path = path, .args_grad = symbol_grads});
+    double ms = median_ms(repeat, [&] {
+      ex.forward(true);
+      ex.backward({head});
+    });
+    (path == xsym::execution_path::per_op ? r.per_op : r.blocked) = ms;
+  }
   std::vector<std::vector<float>> hg(k, std::vector<float>(std::size_t(n)));
   std::vector<float> ho(static_cast<std::size_t>(n));
   r.hand = median_ms(repeat, [&] { hand(n, in, hv.data(), ho.data(), hg); });
@@ -170,8 +185,9 @@ int main(int argc, char** argv) {
   const int all = 1;
 #endif
   std::printf("| workload | threads | forward ms | fwd_bwd ms | fwd_bwd / forward | fwd, then bwd ms | hand-written "
-              "fwd+bwd ms | fwd_bwd vs hand | fwd_bwd GB/s | copy GB/s | max rel. difference |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "fwd+bwd ms | fwd_bwd vs hand | Symbol per_op fwd, bwd ms | fwd_bwd vs per_op | Symbol blocked fwd, bwd "
+              "ms | fwd_bwd GB/s | copy GB/s | max rel. difference |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (int threads : {1, all}) {
 #if defined(_OPENMP)
     omp_set_num_threads(threads);
@@ -188,8 +204,9 @@ int main(int argc, char** argv) {
       hand_w3(m, in[0].data(), in[1].data(), in[2].data(), h, o, g[0].data(), g[1].data(), g[2].data());
     }));
     for (const row& r : rows)
-      std::printf("| %s | %d | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx | %.1f | %.1f | %.1e |\n", r.workload.c_str(),
-                  r.threads, r.forward, r.fwd_bwd, r.fwd_bwd / r.forward, r.fwd_then_bwd, r.hand, r.hand / r.fwd_bwd,
+      std::printf("| %s | %d | %.2f | %.2f | %.2fx | %.2f | %.2f | %.2fx | %.2f | %.2fx | %.2f | %.1f | %.1f | %.1e |\n",
+                  r.workload.c_str(), r.threads, r.forward, r.fwd_bwd, r.fwd_bwd / r.forward, r.fwd_then_bwd, r.hand,
+                  r.hand / r.fwd_bwd, r.per_op, r.per_op / r.fwd_bwd, r.blocked,
                   double(r.arrays) * double(n) * sizeof(float) / r.fwd_bwd / 1e6, r.copy_gbs, double(r.difference));
     if (all == 1) break;
   }

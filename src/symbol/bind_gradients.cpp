@@ -110,6 +110,7 @@ std::optional<gradient_binding> bind_gradients(const Symbol& s, context ctx, con
   } catch (const error& e) {
     throw error(who + e.what());
   }
+  for (const auto& o : s.outputs()) b.needs_head_grad.push_back(!(o.node->def && o.node->def->loss));
   for (std::size_t k = 0; k < num_outputs; ++k) {
     std::string name = outputs[k] + head_gradient_suffix;
     if (!contains(names, name) || b.args.count(name)) continue;

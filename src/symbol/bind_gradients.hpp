@@ -26,8 +26,10 @@ struct gradient_binding {
   /// Per argument of s: its gradient array (empty where null) and request.
   std::vector<ndarray> grads;
   std::vector<grad_req> reqs;
-  /// Per output of s: the head gradient's array, empty when no gradient reads it.
+  /// Per output of s: the head gradient's array, empty when no gradient reads it, and whether
+  /// backward() needs one (not for a loss head's output).
   std::vector<ndarray> head_grads;
+  std::vector<bool> needs_head_grad;
   /// Per gradient output of graph (after s's outputs): the array it is written into.
   std::vector<ndarray> gradient_outputs;
 };

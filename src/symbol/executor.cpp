@@ -42,9 +42,11 @@ struct Executor::impl {
   // Bound with gradients: steps [0, forward_steps) are forward(), the rest backward(); per
   // argument its gradient array and request, per output its head gradient's array.
   std::size_t forward_steps = 0;
+  kernels::run_state state;  // is_train and Dropout's seed, read by the kernels as they run
   bool has_gradients = false, forwarded = false;
   std::vector<ndarray> grads, head_grads;
   std::vector<grad_req> reqs;
+  std::vector<bool> needs_head_grad;
   std::shared_ptr<const compiled_graph> compiled;  // keeps a static_fused step's graph alive
   // On a GPU: the CUDA layer, the executor's own stream (get() is its cudaStream_t), and the
   // stream forward() enqueues on (own_stream's, or the one set_stream chose).
@@ -155,11 +157,13 @@ class builder {
           const detail::gradient_binding* gradients = nullptr)
       : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers, ctx), grad_(gradients) {
     ex_.ctx = ctx;
+    ex_.state.seed = options.seed;
     if (grad_) {
       ex_.has_gradients = true;
       ex_.grads = grad_->grads;
       ex_.reqs = grad_->reqs;
       ex_.head_grads = grad_->head_grads;
+      ex_.needs_head_grad = grad_->needs_head_grad;
     }
   }
 
@@ -572,7 +576,7 @@ class builder {
         ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
       }
     } else {
-      auto k = kernels::make_nn_kernel(n, in, out);
+      auto k = kernels::make_nn_kernel(n, in, out, &ex_.state);
       ex_.steps.push_back([k, in, out] { k(in, out); });
     }
   }
@@ -690,8 +694,9 @@ Executor& Executor::operator=(Executor&&) noexcept = default;
 Executor::~Executor() = default;
 
 void Executor::forward(bool is_train) {
-  (void)is_train;  // what backward() reads stays in its planned buffers either way
   impl_->forwarded = true;
+  impl_->state.is_train = is_train;  // what backward() reads stays in its planned buffers either way
+  if (is_train) ++impl_->state.passes;
   if (impl_->gpu) {  // asynchronous: the steps enqueue kernels, ordered against the storage stream
     impl_->gpu->run_on_stream(
         impl_->ctx.id, impl_->stream,
@@ -710,16 +715,19 @@ void Executor::backward(const std::vector<ndarray>& out_grads) {
   if (!ex.has_gradients)
     throw error(who + "the executor was bound without gradients; bind with args_grad and grad_req "
                 "(s.bind(ctx, args, {.args_grad = ..., .grad_req = ...})), or simple_bind with grad_req");
-  if (out_grads.size() < ex.outputs.size())
-    throw error(who + "output '" + ex.out_names[out_grads.size()] +
-                "' has no head gradient: because the last operator is not Loss function, head_gradient is "
-                "required when calling backward (give one array per output)");
+  // None at all is fine when every output is a loss head's; otherwise one per output.
+  for (std::size_t k = out_grads.size(); k < ex.outputs.size(); ++k)
+    if (!out_grads.empty() || ex.needs_head_grad[k])
+      throw error(who + "output '" + ex.out_names[k] +
+                  "' has no head gradient: because the last operator is not Loss function, head_gradient is "
+                  "required when calling backward (give one array per output)");
   if (out_grads.size() > ex.outputs.size())
     throw error(who + "got " + std::to_string(out_grads.size()) + " head gradients for " +
                 std::to_string(ex.outputs.size()) + " outputs");
-  for (std::size_t k = 0; k < ex.outputs.size(); ++k) {
+  for (std::size_t k = 0; k < out_grads.size(); ++k) {
     const ndarray& h = out_grads[k];
     const ndarray& o = ex.outputs[k];
+    if (!h.has_storage() && !ex.needs_head_grad[k]) continue;  // a loss head ignores it
     auto what = [&] { return who + "the head gradient of output '" + ex.out_names[k] + "'"; };
     if (!h.has_storage()) throw error(what() + " is an empty ndarray");
     if (h.shape() != o.shape())
@@ -732,8 +740,9 @@ void Executor::backward(const std::vector<ndarray>& out_grads) {
   }
   if (!ex.forwarded)
     throw error(who + "backward() reads what forward() computed; call forward(true) first");
-  for (std::size_t k = 0; k < ex.outputs.size(); ++k)
-    if (ex.head_grads[k].has_storage() && ex.head_grads[k].raw_data() != out_grads[k].raw_data())
+  for (std::size_t k = 0; k < out_grads.size(); ++k)
+    if (ex.head_grads[k].has_storage() && out_grads[k].has_storage() &&
+        ex.head_grads[k].raw_data() != out_grads[k].raw_data())
       std::memcpy(ex.head_grads[k].raw_data(), out_grads[k].raw_data(), ex.head_grads[k].nbytes());
   for (std::size_t k = ex.forward_steps; k < ex.steps.size(); ++k) ex.steps[k]();
 }
@@ -746,7 +755,11 @@ void Executor::backward(const std::map<std::string, ndarray>& out_grads) {
   std::vector<ndarray> heads;
   for (const auto& name : impl_->out_names) {
     auto it = out_grads.find(name);
-    if (it == out_grads.end()) break;  // the vector form names the first missing output
+    if (it == out_grads.end()) {
+      if (impl_->needs_head_grad.empty() || impl_->needs_head_grad[heads.size()]) break;  // named by backward(heads)
+      heads.emplace_back();  // a loss head's output needs none
+      continue;
+    }
     heads.push_back(it->second);
   }
   backward(heads);

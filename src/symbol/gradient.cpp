@@ -90,7 +90,7 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
       if (e != entry_of(from))
         throw error(prefix + "node '" + node.name + "' reads output " + std::to_string(e - entry_of(from)) +
                     " of node '" + g.nodes[from]->name + "', which has no gradient in xsym yet");
-      if (k < node.def->input_gradients.size() && node.def->input_gradients[k]) reaches[i] = true;
+      if (node.def->gradient_of_input(k)) reaches[i] = true;
     }
   }
 
@@ -98,7 +98,12 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
   std::vector<node_ptr> made;  // the new nodes, named at the end
   std::vector<node_entry> head_var(g.heads.size());
   std::vector<node_entry> gradient(n);  // by node: its gradient (output 0), or no node
+  // By node: whether its inputs get gradients from it (a loss head does, with no gradient of
+  // its own), and its joint backward node (network ops), made once.
+  std::vector<bool> active(n, false);
+  std::vector<node_ptr> joint(n);
   const op_def* plus = find_op(ops::plus::names.mxnet);
+  auto is_loss = [&](std::size_t i) { return g.nodes[i]->def && g.nodes[i]->def->loss; };
   for (std::size_t i = n; i-- > 0;) {
     if (!reaches[i]) continue;
     node_entry sum;
@@ -110,7 +115,7 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
       made.push_back(make_node(plus, {sum, term}));
       sum = {made.back(), 0, 0};
     };
-    for (std::size_t k = 0; k < g.heads.size(); ++k) {
+    for (std::size_t k = 0; k < g.heads.size() && !is_loss(i); ++k) {
       if (g.heads[k] != entry_of(i)) continue;
       if (!head_var[k].node) {
         auto v = std::make_shared<graph_node>();
@@ -123,13 +128,25 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
       add(head_var[k]);
     }
     for (std::size_t j = n; j-- > i + 1;) {
-      if (!gradient[j].node) continue;
+      if (!active[j]) continue;
       const graph_node& consumer = *g.nodes[j];
       for (std::size_t k = 0; k < g.input_entries[j].size(); ++k) {
         if (g.input_entries[j][k] != entry_of(i)) continue;
-        const auto& table = consumer.def->input_gradients;
-        const op_def* backward = k < table.size() ? table[k] : nullptr;
+        const op_def* backward = consumer.def->gradient_of_input(k);
         if (!backward) continue;
+        if (consumer.def->joint_backward) {  // output k of the node's one backward node
+          if (!joint[j]) {
+            std::vector<node_entry> inputs;
+            if (!consumer.def->loss) inputs.push_back(gradient[j]);
+            for (std::uint32_t o = 0; o < g.num_entries[j]; ++o) inputs.push_back({g.nodes[j], o, 0});
+            inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
+            joint[j] = make_node(backward, std::move(inputs), op_attributes(consumer));
+            joint[j]->num_outputs = std::uint32_t(consumer.inputs.size());
+            made.push_back(joint[j]);
+          }
+          add({joint[j], std::uint32_t(k), 0});
+          continue;
+        }
         std::vector<node_entry> inputs{gradient[j], {g.nodes[j], 0, 0}};
         inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
         made.push_back(make_node(backward, std::move(inputs), op_attributes(consumer)));
@@ -137,6 +154,7 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
       }
     }
     gradient[i] = sum;
+    active[i] = sum.node != nullptr || is_loss(i);
   }
 
   std::vector<node_entry> heads;

@@ -245,6 +245,25 @@ void backward_cast_type(const graph_node& n, std::vector<partial_dtype>& in, std
   in[2] = data[0];
 }
 
+// A joint backward op: output k has the shape and dtype of the forward node's input k, which
+// are its last inputs.
+template <class A>
+void joint_backward_attr(const graph_node& n, std::vector<A>& in, std::vector<A>& out) {
+  if (in.size() < out.size()) throw error("the backward op has fewer inputs than outputs");
+  const std::size_t offset = in.size() - out.size();
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    std::vector<A> x{in[offset + k]}, y{out[k]};
+    elemwise_attr(n, x, 1, y, 1);
+    in[offset + k] = x[0], out[k] = y[0];
+  }
+}
+void joint_backward_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  joint_backward_attr(n, in, out);
+}
+void joint_backward_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  joint_backward_attr(n, in, out);
+}
+
 // ElemwiseShape<1, 1> / ElemwiseType<1, 1>: Activation, SoftmaxActivation, BlockGrad.
 void unary_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
   elemwise_attr(n, in, 1, out, 1);
@@ -719,6 +738,29 @@ void batch_norm_type(const graph_node& n, std::vector<partial_dtype>& in, std::v
     else
       uniform_type_check(in[i], param, names[i]);
   }
+}
+
+// RegressionOpShape (Linear, Logistic, MAERegressionOutput): the output has the data's shape;
+// the label too, or (batch,) for data (batch, 1).
+void regression_output_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  expect_inputs(n, in, 2, "data, label");
+  expect_outputs(n, out, 1);
+  std::vector<partial_shape> data{in[0]};
+  elemwise_attr(n, data, 1, out, 1);
+  in[0] = data[0];
+  if (!in[0]) return;
+  const dims& d = *in[0];
+  if (!in[1]) {
+    in[1] = d;
+  } else if (in[1] != in[0]) {
+    const bool column = d.size() == 2 && d[1] == 1 && in[1]->size() == 1 && (*in[1])[0] == d[0];
+    if (!column)
+      throw error("Shape inconsistent: the label has shape " + shape_str(in[1]) + ", but the data has shape " +
+                  shape_str(in[0]));
+  }
+}
+void regression_output_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, 2, out, 1);
 }
 
 // SoftmaxOutputShape: the output has the data's shape; the label is the data's shape without

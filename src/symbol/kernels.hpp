@@ -7,6 +7,7 @@
 // Network ops (FullyConnected, Convolution, Pooling, ...) have their own kernels
 // (kernels_nn.cpp); they run in inference mode, as MXNet's forward(is_train=False).
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string_view>
@@ -71,12 +72,53 @@ void run_parallel(const elementwise_kernel& k, std::span<const tensor> in, const
 /// outputs have the shapes and dtypes the kernel was made for; outputs never alias inputs.
 using nn_kernel = std::function<void(std::span<const tensor> inputs, std::span<const tensor> outputs)>;
 
+/// What a pass is, for the ops whose forward depends on it (Dropout, BatchNorm): MXNet's
+/// is_train, the seed of Dropout's masks, and the training passes so far (each draws new
+/// masks). The executor owns it and sets it before each forward; kernels read it as they run.
+struct run_state {
+  bool is_train = false;
+  std::uint64_t seed = 0;
+  std::uint64_t passes = 0;
+};
+
 /// True when `n` is a network op with a CPU kernel.
 bool has_nn_kernel(const graph_node& n);
 
 /// The kernel of network-op node `n` for inputs and outputs of these shapes and dtypes (their
 /// `data` is not read). Attributes are parsed here, once. Throws xsym::error naming the node for
 /// an unsupported dtype (network ops run float32 and float64) or attribute value.
-nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs);
+/// `state`: the executor's (null: inference, as MXNet's forward(is_train=False)).
+nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
+                         const run_state* state = nullptr);
+
+// ---- network ops' backward (kernels_nn_backward.cpp; gradient.cpp makes their nodes) ---------
+
+/// True when `n` is a joint backward op (`_backward_FullyConnected`, ...) with a CPU kernel.
+bool has_nn_backward_kernel(const graph_node& n);
+/// Its kernel: inputs (the head gradient unless the forward op is a loss head, the forward
+/// node's outputs, its inputs), output k the gradient of forward input k.
+nn_kernel make_nn_backward_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
+                                  const run_state* state);
+
+/// Convolution's and Pooling's (kernels_nn_backward_spatial.cpp), instantiated for float and double:
+/// Convolution: in (ograd, out, data, weight[, bias]), out (d data, d weight[, d bias]);
+/// Pooling: in (ograd, out, data), out (d data).
+template <class T>
+nn_kernel make_convolution_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+template <class T>
+nn_kernel make_pooling_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+
+/// Dropout's and BatchNorm's, forward and backward (kernels_nn_train.cpp), for float and double.
+template <class T>
+nn_kernel make_dropout(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out,
+                       const run_state* state);
+template <class T>
+nn_kernel make_dropout_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+template <class T>
+nn_kernel make_batch_norm(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out,
+                          const run_state* state);
+template <class T>
+nn_kernel make_batch_norm_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out,
+                                   const run_state* state);
 
 }  // namespace xsym::kernels

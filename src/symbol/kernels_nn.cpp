@@ -33,6 +33,8 @@
 #endif
 
 #include "kernels.hpp"
+#include "nn_spatial.hpp"
+#include "nn_support.hpp"
 #include "node_params.hpp"
 #include "xsym/core/error.hpp"
 #include "xsym/symbol/op_def.hpp"
@@ -41,384 +43,7 @@ namespace xsym::kernels {
 
 namespace {
 
-using detail::dims;
-using detail::i64;
-using detail::kernel_param;
-using detail::params;
-using detail::spatial_param;
-
-// ---- errors, attributes, dtypes -------------------------------------------------------------
-
-std::string_view op_name(const graph_node& n) { return n.def ? std::string_view(n.def->name) : std::string_view(n.op); }
-
-[[noreturn]] void fail(const graph_node& n, const std::string& what) {
-  throw error(std::string(op_name(n)) + " node '" + n.name + "': " + what);
-}
-
-// A floating-point attribute ("0.001", "1e-05", "-2"); "None" counts as absent.
-double get_double(const params& p, const char* key, double fallback) {
-  auto v = p.raw(key);
-  if (!v) return fallback;
-  std::string_view s = detail::trim(*v);
-  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
-  double d = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size()) p.bad(key, *v, "a number");
-  return d;
-}
-
-// One of `allowed`, or an error that lists them.
-std::string get_choice(const params& p, const char* key, const char* fallback,
-                       std::initializer_list<std::string_view> allowed) {
-  std::string v = p.get_string(key, fallback);
-  if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return v;
-  std::string list;
-  std::size_t i = 0;
-  for (auto a : allowed) {
-    list += i == 0 ? "" : i + 1 == allowed.size() ? " or " : ", ";
-    list += a;
-    ++i;
-  }
-  p.bad(key, v, list);
-}
-
-bool runs(dtype t) { return t == dtype::float32 || t == dtype::float64; }
-
-[[noreturn]] void unsupported_dtype(const graph_node& n, dtype t) {
-  fail(n, std::string(dtype_name(t)) + " is not supported by the CPU kernel; it runs float32 and float64");
-}
-
-// The node's element type: the data's (input 0). The first `n_in` inputs and `n_out` outputs
-// must have it; others are not read, or are checked by the op.
-dtype uniform_dtype(const graph_node& n, std::span<const tensor> in, std::size_t n_in, std::span<const tensor> out,
-                    std::size_t n_out) {
-  if (in.empty() && out.empty()) fail(n, "the kernel needs at least one input or output");
-  dtype t = in.empty() ? out[0].type : in[0].type;
-  if (!runs(t)) unsupported_dtype(n, t);
-  auto check = [&](const tensor& x, const char* what, std::size_t i) {
-    if (x.type == t) return;
-    if (!runs(x.type)) unsupported_dtype(n, x.type);
-    fail(n, std::string(what) + " " + std::to_string(i) + " is " + std::string(dtype_name(x.type)) + " but input 0 is " +
-                std::string(dtype_name(t)) + "; the CPU kernel needs one dtype for all of them");
-  };
-  for (std::size_t i = 0; i < std::min(n_in, in.size()); ++i) check(in[i], "input", i);
-  for (std::size_t i = 0; i < std::min(n_out, out.size()); ++i) check(out[i], "output", i);
-  return t;
-}
-
-void expect_counts(const graph_node& n, std::span<const tensor> in, std::size_t n_in, std::span<const tensor> out,
-                   std::size_t min_out) {
-  if (in.size() != n_in)
-    fail(n, "the kernel takes " + std::to_string(n_in) + " inputs, got " + std::to_string(in.size()));
-  if (out.size() < min_out)
-    fail(n, "the kernel writes " + std::to_string(min_out) + " outputs, got " + std::to_string(out.size()));
-}
-
-void expect_size(const graph_node& n, const tensor& x, std::size_t size, const std::string& what) {
-  if (x.size() != size)
-    fail(n, what + " has shape " + x.dims.str() + " (" + std::to_string(x.size()) + " elements), expected " +
-                std::to_string(size) + " elements");
-}
-
-void expect_ndim(const graph_node& n, const tensor& output, std::size_t ndim) {
-  if (output.dims.ndim() != ndim)
-    fail(n, "output 0 has shape " + output.dims.str() + ", expected " + std::to_string(ndim) + " dimensions");
-}
-
-i64 product(const std::vector<i64>& d, std::size_t from, std::size_t to) {
-  i64 p = 1;
-  for (std::size_t i = from; i < to && i < d.size(); ++i) p *= d[i];
-  return p;
-}
-
-// An axis in [-ndim, ndim), normalized.
-std::size_t normalize_axis(const graph_node& n, const char* key, i64 axis, std::size_t ndim) {
-  i64 nd = i64(ndim);
-  if (axis >= nd || axis < -nd)
-    fail(n, "axis " + std::to_string(axis) + " (attribute '" + key + "') is out of range for " + std::to_string(ndim) +
-                "-d data");
-  return std::size_t(axis < 0 ? axis + nd : axis);
-}
-
-// ---- threads --------------------------------------------------------------------------------
-
-// Below this many elementary operations a kernel runs on one thread: waking threads costs more.
-constexpr i64 parallel_work = i64(1) << 15;
-
-int max_threads() {
-#if defined(_OPENMP)
-  return std::max(1, omp_get_max_threads());
-#else
-  return 1;
-#endif
-}
-
-// f(i, thread) for i in [0, n); on up to `threads` OpenMP threads when `parallel` (thread < threads).
-template <class F>
-void parallel_for(i64 n, bool parallel, int threads, const F& f) {
-#if defined(_OPENMP)
-  if (parallel && n > 1 && threads > 1 && !omp_in_parallel()) {
-    int t = int(std::min<i64>(threads, n));
-#pragma omp parallel for schedule(static) num_threads(t)
-    for (i64 i = 0; i < n; ++i) f(i, omp_get_thread_num());
-    return;
-  }
-#else
-  (void)parallel;
-  (void)threads;
-#endif
-  for (i64 i = 0; i < n; ++i) f(i, 0);
-}
-
-// f(begin, end) over [0, n) in contiguous chunks, one per thread when the work is large.
-template <class F>
-void parallel_chunks(i64 n, i64 cost_per_item, const F& f) {
-  int threads = max_threads();
-  if (threads <= 1 || n * cost_per_item < parallel_work) {
-    f(i64(0), n);
-    return;
-  }
-  i64 chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
-  i64 pieces = (n + chunk - 1) / chunk;
-  parallel_for(pieces, true, threads, [&](i64 k, int) { f(k * chunk, std::min(n, (k + 1) * chunk)); });
-}
-
-// ---- GEMM -----------------------------------------------------------------------------------
-// Row-major with leading dimensions; C is accumulated into (the caller sets it to the bias).
-// The register tiles are written with GCC/Clang vector types: left to itself, the compiler
-// vectorizes the K loop of the plain-loop form with gathers, three times slower.
-
-#if defined(__AVX__)
-constexpr int vector_bytes = 32;
-#else
-constexpr int vector_bytes = 16;
-#endif
-
-template <class T, int Bytes = vector_bytes>
-struct simd {
-  typedef T type __attribute__((vector_size(Bytes)));
-  static constexpr int width = Bytes / int(sizeof(T));
-  static type load(const T* p) {
-    type v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
-  static void store(T* p, type v) { std::memcpy(p, &v, sizeof v); }
-};
-
-// C[MR x NV vectors] += A[MR x kc] * B[kc x NV vectors], accumulated in registers.
-template <class T, int MR, int NV>
-void micro_nn(i64 kc, const T* __restrict a, i64 lda, const T* __restrict b, i64 ldb, T* __restrict c, i64 ldc) {
-  using S = simd<T>;
-  using V = typename S::type;
-  V acc[MR][NV] = {};
-  for (i64 p = 0; p < kc; ++p) {
-    V bv[NV];
-    for (int j = 0; j < NV; ++j) bv[j] = S::load(b + p * ldb + j * S::width);
-    for (int r = 0; r < MR; ++r) {
-      const T ar = a[r * lda + p];
-      for (int j = 0; j < NV; ++j) acc[r][j] += ar * bv[j];
-    }
-  }
-  for (int r = 0; r < MR; ++r)
-    for (int j = 0; j < NV; ++j) S::store(c + r * ldc + j * S::width, S::load(c + r * ldc + j * S::width) + acc[r][j]);
-}
-
-// The ragged edge: fewer columns than a vector.
-template <class T>
-void edge_nn(i64 mr, i64 nr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T* c, i64 ldc) {
-  for (i64 r = 0; r < mr; ++r)
-    for (i64 p = 0; p < kc; ++p) {
-      const T ar = a[r * lda + p];
-      const T* bp = b + p * ldb;
-      T* cr = c + r * ldc;
-      for (i64 j = 0; j < nr; ++j) cr[j] += ar * bp[j];
-    }
-}
-
-// Rows [i, i + mr) (mr <= 6) times NV vectors of columns.
-template <class T, int NV>
-void rows_nn(i64 mr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T* c, i64 ldc) {
-  switch (mr) {
-    case 6: return micro_nn<T, 6, NV>(kc, a, lda, b, ldb, c, ldc);
-    case 5: return micro_nn<T, 5, NV>(kc, a, lda, b, ldb, c, ldc);
-    case 4: return micro_nn<T, 4, NV>(kc, a, lda, b, ldb, c, ldc);
-    case 3: return micro_nn<T, 3, NV>(kc, a, lda, b, ldb, c, ldc);
-    case 2: return micro_nn<T, 2, NV>(kc, a, lda, b, ldb, c, ldc);
-    default: return micro_nn<T, 1, NV>(kc, a, lda, b, ldb, c, ldc);
-  }
-}
-
-// Register tile: 6 rows x 2 vectors (12 accumulators), best with both SSE2 and AVX2. A tile of
-// C (64 x 256) is one unit of work; its K slices of 256 keep the B panel in L1/L2.
-constexpr i64 nn_mr = 6, nn_kc = 256, nn_mb = 64, nn_nb = 256;
-
-template <class T>
-void gemm_nn_tile(i64 m0, i64 m1, i64 n0, i64 n1, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
-  constexpr i64 w = simd<T>::width;
-  for (i64 p0 = 0; p0 < K; p0 += nn_kc) {
-    const i64 kc = std::min(nn_kc, K - p0);
-    for (i64 j = n0; j < n1;) {
-      const i64 left = n1 - j;
-      const i64 step = left >= 2 * w ? 2 * w : left >= w ? w : left;
-      for (i64 i = m0; i < m1; i += nn_mr) {
-        const i64 mr = std::min(nn_mr, m1 - i);
-        const T* a = A + i * lda + p0;
-        const T* b = B + p0 * ldb + j;
-        T* c = C + i * ldc + j;
-        if (step == 2 * w)
-          rows_nn<T, 2>(mr, kc, a, lda, b, ldb, c, ldc);
-        else if (step == w)
-          rows_nn<T, 1>(mr, kc, a, lda, b, ldb, c, ldc);
-        else
-          edge_nn(mr, step, kc, a, lda, b, ldb, c, ldc);
-      }
-      j += step;
-    }
-  }
-}
-
-// C[M x N] += A[M x K] * B[K x N], split in tiles across threads when `parallel`.
-template <class T>
-void gemm_nn(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc, bool parallel) {
-  const i64 tm = (M + nn_mb - 1) / nn_mb, tn = (N + nn_nb - 1) / nn_nb;
-  parallel = parallel && M * N * K >= parallel_work;
-  parallel_for(tm * tn, parallel, max_threads(), [&](i64 t, int) {
-    const i64 bi = t / tn, bj = t % tn;
-    gemm_nn_tile(bi * nn_mb, std::min(M, (bi + 1) * nn_mb), bj * nn_nb, std::min(N, (bj + 1) * nn_nb), K, A, lda, B,
-                 ldb, C, ldc);
-  });
-}
-
-// C[MR x NR] += A[MR x kc] * B[NR x kc]^T: MR x NR dot products along K, each a vector of
-// partial sums added up at the end. 16-byte vectors: measured faster than 32 here, with AVX2 too.
-template <class T, int MR, int NR>
-void micro_nt(i64 kc, const T* __restrict a, i64 lda, const T* __restrict b, i64 ldb, T* __restrict c, i64 ldc) {
-  using S = simd<T, 16>;
-  using V = typename S::type;
-  V acc[MR][NR] = {};
-  i64 p = 0;
-  for (; p + S::width <= kc; p += S::width) {
-    V av[MR], bv[NR];
-    for (int r = 0; r < MR; ++r) av[r] = S::load(a + r * lda + p);
-    for (int j = 0; j < NR; ++j) bv[j] = S::load(b + j * ldb + p);
-    for (int r = 0; r < MR; ++r)
-      for (int j = 0; j < NR; ++j) acc[r][j] += av[r] * bv[j];
-  }
-  for (int r = 0; r < MR; ++r)
-    for (int j = 0; j < NR; ++j) {
-      T s = 0;
-      for (int l = 0; l < S::width; ++l) s += acc[r][j][l];
-      for (i64 q = p; q < kc; ++q) s += a[r * lda + q] * b[j * ldb + q];
-      c[r * ldc + j] += s;
-    }
-}
-
-template <class T>
-void edge_nt(i64 mr, i64 nr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T* c, i64 ldc) {
-  for (i64 r = 0; r < mr; ++r)
-    for (i64 j = 0; j < nr; ++j) {
-      T s = 0;
-      for (i64 p = 0; p < kc; ++p) s += a[r * lda + p] * b[j * ldb + p];
-      c[r * ldc + j] += s;
-    }
-}
-
-// C[M x N] += A[M x K] * B[N x K]^T (FullyConnected: data times weight transposed).
-template <class T>
-void gemm_nt(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
-  constexpr int mr = 2, nr = 4;
-  constexpr i64 kc = 512, mb = 64, nb = 64;
-  const i64 tm = (M + mb - 1) / mb, tn = (N + nb - 1) / nb;
-  parallel_for(tm * tn, M * N * K >= parallel_work, max_threads(), [&](i64 t, int) {
-    const i64 bi = t / tn, bj = t % tn;
-    const i64 m0 = bi * mb, m1 = std::min(M, m0 + mb), n0 = bj * nb, n1 = std::min(N, n0 + nb);
-    for (i64 p0 = 0; p0 < K; p0 += kc) {
-      const i64 k = std::min(kc, K - p0);
-      for (i64 j = n0; j < n1; j += nr)
-        for (i64 i = m0; i < m1; i += mr) {
-          const T* a = A + i * lda + p0;
-          const T* b = B + j * ldb + p0;
-          T* c = C + i * ldc + j;
-          if (i + mr <= m1 && j + nr <= n1)
-            micro_nt<T, mr, nr>(k, a, lda, b, ldb, c, ldc);
-          else if (j + nr <= n1)
-            micro_nt<T, 1, nr>(k, a, lda, b, ldb, c, ldc);  // one row left (mr == 2)
-          else
-            edge_nt(std::min<i64>(mr, m1 - i), n1 - j, k, a, lda, b, ldb, c, ldc);
-        }
-    }
-  });
-}
-
-// ---- spatial layouts (Convolution, Pooling) -------------------------------------------------
-
-// Where N, C and the spatial axes of an NC(D)HW or N(D)HWC array sit; spatial axes are placed in
-// slots 3 - k .. 2 of a 3-d (D, H, W) geometry, the missing outer ones of size 1.
-struct layout_axes {
-  std::size_t channel = 1;
-  std::size_t k = 0;                    // number of spatial axes
-  std::array<std::size_t, 3> spatial{};  // their positions, outermost first
-};
-
-// The same rule as infer.cpp's: the default NCW / NCHW / NCDHW, or any layout with N first, C
-// first or last after N, and the spatial letters in D, H, W order.
-layout_axes read_layout(const graph_node& n, const params& p, std::size_t ndim) {
-  static const char* defaults[] = {"NCW", "NCHW", "NCDHW"};
-  if (ndim < 3 || ndim > 5) fail(n, "expected data with 3, 4 or 5 dimensions, got " + std::to_string(ndim));
-  std::string layout = p.get_string("layout", defaults[ndim - 3]);
-  const std::string canonical = ndim == 3 ? "W" : ndim == 4 ? "HW" : "DHW";
-  layout_axes L;
-  L.k = ndim - 2;
-  std::string order;
-  bool ok = layout.size() == ndim && layout[0] == 'N';
-  for (std::size_t i = 1; ok && i < layout.size(); ++i) {
-    if (layout[i] == 'C')
-      L.channel = i;
-    else if (canonical.find(layout[i]) != std::string::npos && order.find(layout[i]) == std::string::npos)
-      L.spatial[order.size()] = i, order += layout[i];
-    else
-      ok = false;
-  }
-  if (!ok || order != canonical || (L.channel != 1 && L.channel != ndim - 1))
-    p.bad("layout", layout, "a layout such as " + std::string(defaults[ndim - 3]) + " for " + std::to_string(ndim) +
-                                "-d data");
-  return L;
-}
-
-
-std::vector<i64> row_major_strides(const std::vector<i64>& d) {
-  std::vector<i64> s(d.size(), 1);
-  for (std::size_t i = d.size(); i-- > 1;) s[i - 1] = s[i] * d[i];
-  return s;
-}
-
-// A spatial geometry in 3 slots (D, H, W): the unused outer slots have size 1, kernel 1.
-struct geometry3 {
-  std::array<i64, 3> in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1}, stride{1, 1, 1}, pad{0, 0, 0}, dilate{1, 1, 1};
-  std::array<i64, 3> in_step{0, 0, 0}, out_step{0, 0, 0};  // element strides in the arrays
-  i64 in_n = 0, in_c = 0, out_n = 0, out_c = 0;
-  i64 out_positions() const { return out[0] * out[1] * out[2]; }
-};
-
-geometry3 make_geometry(const layout_axes& L, const tensor& data, const tensor& output) {
-  geometry3 g;
-  const auto& id = data.dims.dims();
-  const auto& od = output.dims.dims();
-  auto is = row_major_strides(id), os = row_major_strides(od);
-  g.in_n = is[0];
-  g.out_n = os[0];
-  g.in_c = is[L.channel];
-  g.out_c = os[L.channel];
-  for (std::size_t s = 0; s < L.k; ++s) {
-    std::size_t slot = 3 - L.k + s;
-    g.in[slot] = id[L.spatial[s]];
-    g.out[slot] = od[L.spatial[s]];
-    g.in_step[slot] = is[L.spatial[s]];
-    g.out_step[slot] = os[L.spatial[s]];
-  }
-  return g;
-}
+using namespace nn;
 
 // ---- Convolution ----------------------------------------------------------------------------
 
@@ -847,67 +472,19 @@ nn_kernel make_leaky_relu(const graph_node& n, std::span<const tensor> in, std::
   };
 }
 
-// ---- BatchNorm ------------------------------------------------------------------------------
-
-template <class T>
-nn_kernel make_batch_norm(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  params p(n);
-  const double eps = get_double(p, "eps", 1e-3);
-  const bool fix_gamma = p.get_bool("fix_gamma", true);
-  p.get_bool("use_global_stats", false);  // inference always uses the moving statistics
-  const i64 axis_attr = p.get_int("axis", 1);
-  expect_counts(n, in, 5, out, 1);
-  const auto& d = in[0].dims.dims();
-  const std::size_t axis = normalize_axis(n, "axis", axis_attr, d.size());
-  const i64 channels = d[axis];
-  for (std::size_t i = 1; i < 5; ++i) {
-    static const char* names[] = {"data", "gamma", "beta", "moving_mean", "moving_var"};
-    expect_size(n, in[i], std::size_t(channels), std::string(names[i]) + " (input " + std::to_string(i) + ")");
-  }
-  expect_size(n, out[0], in[0].size(), "output 0");
-  for (std::size_t i = 1; i < out.size() && i < 3; ++i)
-    expect_size(n, out[i], std::size_t(channels), "output " + std::to_string(i));
-  const i64 outer = product(d, 0, axis), inner = product(d, axis + 1, d.size());
-  const std::size_t stats = std::min<std::size_t>(out.size(), 3);
-  auto coef = std::make_shared<std::vector<T>>(std::size_t(2 * channels));  // scale, shift per channel
-
-  return [eps, fix_gamma, outer, channels, inner, stats, coef](std::span<const tensor> inputs,
-                                                                std::span<const tensor> outputs) {
-    const T* gamma = inputs[1].as<T>();
-    const T* beta = inputs[2].as<T>();
-    const T* mean = inputs[3].as<T>();
-    const T* var = inputs[4].as<T>();
-    T* scale = coef->data();
-    T* shift = scale + channels;
-    for (i64 c = 0; c < channels; ++c) {
-      const T invstd = T(1) / std::sqrt(var[c] + T(eps));
-      scale[c] = (fix_gamma ? T(1) : gamma[c]) * invstd;
-      shift[c] = beta[c] - mean[c] * scale[c];
-    }
-    const T* x = inputs[0].as<T>();
-    T* y = outputs[0].as<T>();
-    parallel_for(outer * channels, outer * channels * inner >= parallel_work, max_threads(), [&](i64 oc, int) {
-      const i64 c = oc % channels;
-      const T a = scale[c], b = shift[c];
-      const T* xs = x + oc * inner;
-      T* ys = y + oc * inner;
-      for (i64 i = 0; i < inner; ++i) ys[i] = xs[i] * a + b;
-    });
-    if (stats > 1) std::copy(mean, mean + channels, outputs[1].as<T>());
-    if (stats > 2) std::copy(var, var + channels, outputs[2].as<T>());
-  };
-}
+// BatchNorm and Dropout: kernels_nn_train.cpp (their forward depends on is_train).
 
 // ---- softmax family -------------------------------------------------------------------------
 
-// Softmax along the middle axis of an (outer, len, inner) view, of exp((x - max) / temperature).
+// Softmax along the middle axis of an (outer, len, inner) view, of exp((x - max) / temperature);
+// with Log, its logarithm, (x - max) / temperature - log(sum).
 // In, Out: the input and output element types (softmax's "dtype" may widen or narrow); sums and
 // maxima are kept in the wider of the two.
 struct softmax_view {
   i64 outer = 1, len = 1, inner = 1;
 };
 
-template <class In, class Out>
+template <class In, class Out, bool Log = false>
 nn_kernel softmax_kernel(softmax_view v, double temperature) {
   using A = std::conditional_t<std::is_same_v<In, double> || std::is_same_v<Out, double>, double, float>;
   constexpr i64 chunk = 256;  // inner positions a work item handles
@@ -928,11 +505,12 @@ nn_kernel softmax_kernel(softmax_view v, double temperature) {
         for (i64 l = 1; l < v.len; ++l) m = std::max(m, A(xs[l]));
         A sum = 0;
         for (i64 l = 0; l < v.len; ++l) {
-          const A e = std::exp(scaled ? (A(xs[l]) - m) / t : A(xs[l]) - m);
-          ys[l] = Out(e);
+          const A z = scaled ? (A(xs[l]) - m) / t : A(xs[l]) - m, e = std::exp(z);
+          ys[l] = Out(Log ? z : e);
           sum += e;
         }
-        for (i64 l = 0; l < v.len; ++l) ys[l] = Out(A(ys[l]) / sum);
+        const A log_sum = Log ? std::log(sum) : A(0);
+        for (i64 l = 0; l < v.len; ++l) ys[l] = Out(Log ? A(ys[l]) - log_sum : A(ys[l]) / sum);
       });
       return;
     }
@@ -949,12 +527,15 @@ nn_kernel softmax_kernel(softmax_view v, double temperature) {
       for (i64 l = 0; l < v.len; ++l)
         for (i64 i = 0; i < w; ++i) {
           const A d = A(xs[l * v.inner + i]) - m[i];
-          const A e = std::exp(scaled ? d / t : d);
-          ys[l * v.inner + i] = Out(e);
+          const A z = scaled ? d / t : d, e = std::exp(z);
+          ys[l * v.inner + i] = Out(Log ? z : e);
           sum[i] += e;
         }
+      if constexpr (Log)
+        for (i64 i = 0; i < w; ++i) sum[i] = std::log(sum[i]);
       for (i64 l = 0; l < v.len; ++l)
-        for (i64 i = 0; i < w; ++i) ys[l * v.inner + i] = Out(A(ys[l * v.inner + i]) / sum[i]);
+        for (i64 i = 0; i < w; ++i)
+          ys[l * v.inner + i] = Out(Log ? A(ys[l * v.inner + i]) - sum[i] : A(ys[l * v.inner + i]) / sum[i]);
     });
   };
 }
@@ -963,7 +544,9 @@ softmax_view view_around(const std::vector<i64>& d, std::size_t axis) {
   return {product(d, 0, axis), d[axis], product(d, axis + 1, d.size())};
 }
 
-// softmax: along `axis` (default -1), with `temperature` (default 1); output dtype "dtype".
+// softmax and log_softmax: along `axis` (default -1), with `temperature` (default 1); output
+// dtype "dtype".
+template <bool Log>
 nn_kernel make_softmax(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   params p(n);
   const i64 axis_attr = p.get_int("axis", -1);
@@ -979,8 +562,10 @@ nn_kernel make_softmax(const graph_node& n, std::span<const tensor> in, std::spa
   if (!runs(to)) unsupported_dtype(n, to);
   const softmax_view v = view_around(d, axis);
   if (ti == dtype::float32)
-    return to == dtype::float32 ? softmax_kernel<float, float>(v, temperature) : softmax_kernel<float, double>(v, temperature);
-  return to == dtype::float32 ? softmax_kernel<double, float>(v, temperature) : softmax_kernel<double, double>(v, temperature);
+    return to == dtype::float32 ? softmax_kernel<float, float, Log>(v, temperature)
+                                : softmax_kernel<float, double, Log>(v, temperature);
+  return to == dtype::float32 ? softmax_kernel<double, float, Log>(v, temperature)
+                              : softmax_kernel<double, double, Log>(v, temperature);
 }
 
 template <class T>
@@ -1025,24 +610,15 @@ nn_kernel make_softmax_activation(const graph_node& n, std::span<const tensor> i
 
 // ---- copies ---------------------------------------------------------------------------------
 
-// Flatten, Reshape, BlockGrad: output 0 is the data, reinterpreted. Dropout in inference: the
-// data, and a mask of ones.
+// Flatten, Reshape, BlockGrad, the regression outputs, MakeLoss: output 0 is the data,
+// reinterpreted.
 template <class T>
-nn_kernel make_copy(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out, bool dropout) {
-  if (dropout) {
-    params p(n);
-    const double ratio = get_double(p, "p", 0.5);
-    const std::string mode = get_choice(p, "mode", "training", {"training", "always"});
-    if (mode == "always" && ratio > 0)
-      p.bad("mode", mode, "training: the CPU kernel runs inference, where Dropout passes its data through");
-  }
+nn_kernel make_copy(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   expect_counts(n, in, 1, out, 1);
   expect_size(n, out[0], in[0].size(), "output 0");
   const std::size_t bytes = in[0].size() * sizeof(T);
-  const std::size_t mask = dropout && out.size() > 1 ? out[1].size() : 0;
-  return [bytes, mask](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+  return [bytes](std::span<const tensor> inputs, std::span<const tensor> outputs) {
     if (bytes) std::memcpy(outputs[0].data, inputs[0].data, bytes);
-    if (mask) std::fill(outputs[1].as<T>(), outputs[1].as<T>() + mask, T(1));
   };
 }
 
@@ -1091,14 +667,28 @@ nn_kernel make_concat(const graph_node& n, std::span<const tensor> in, std::span
 
 template <class T>
 nn_kernel make_reinterpret(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  return make_copy<T>(n, in, out, false);
+  return make_copy<T>(n, in, out);
 }
+// Linear and MAERegressionOutput: the data (the label is read by backward only).
 template <class T>
-nn_kernel make_dropout(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  return make_copy<T>(n, in, out, true);
+nn_kernel make_regression(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  expect_counts(n, in, 2, out, 1);
+  return make_copy<T>(n, in.first(1), out);
+}
+// LogisticRegressionOutput: the sigmoid of the data.
+template <class T>
+nn_kernel make_logistic(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  expect_counts(n, in, 2, out, 1);
+  expect_size(n, out[0], in[0].size(), "output 0");
+  const i64 size = i64(in[0].size());
+  return [size](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    map_elements(inputs[0].as<T>(), outputs[0].as<T>(), size, [](T a) { return T(1) / (T(1) + std::exp(-a)); });
+  };
 }
 
 using maker = nn_kernel (*)(const graph_node&, std::span<const tensor>, std::span<const tensor>);
+using stateful_maker = nn_kernel (*)(const graph_node&, std::span<const tensor>, std::span<const tensor>,
+                                     const run_state*);
 constexpr std::size_t all = std::size_t(-1);
 
 // An op, its kernel makers for float32 and float64, and how many of its inputs and outputs
@@ -1108,6 +698,7 @@ struct nn_op {
   std::string_view name;
   std::size_t n_in, n_out;
   maker f32, f64, any = nullptr;
+  stateful_maker s32 = nullptr, s64 = nullptr;  // instead of f32, f64: the kernel reads the run_state
 };
 
 const nn_op table[] = {
@@ -1120,10 +711,15 @@ const nn_op table[] = {
     {"Reshape", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
     {"BlockGrad", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
     {"Concat", all, 1, make_concat<float>, make_concat<double>},
-    {"BatchNorm", all, 3, make_batch_norm<float>, make_batch_norm<double>},
+    {"BatchNorm", all, 3, nullptr, nullptr, nullptr, make_batch_norm<float>, make_batch_norm<double>},
     {"SoftmaxOutput", 1, 1, make_softmax_output<float>, make_softmax_output<double>},  // the label is not read
-    {"Dropout", 1, 2, make_dropout<float>, make_dropout<double>},
-    {"softmax", 0, 0, nullptr, nullptr, make_softmax},  // the output's dtype is the "dtype" attribute
+    {"Dropout", 1, 2, nullptr, nullptr, nullptr, make_dropout<float>, make_dropout<double>},
+    {"LinearRegressionOutput", 1, 1, make_regression<float>, make_regression<double>},  // the label is not read
+    {"MAERegressionOutput", 1, 1, make_regression<float>, make_regression<double>},
+    {"LogisticRegressionOutput", 1, 1, make_logistic<float>, make_logistic<double>},
+    {"MakeLoss", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {"softmax", 0, 0, nullptr, nullptr, make_softmax<false>},  // the output's dtype is the "dtype" attribute
+    {"log_softmax", 0, 0, nullptr, nullptr, make_softmax<true>},
     {"SoftmaxActivation", 1, 1, make_softmax_activation<float>, make_softmax_activation<double>},
 };
 
@@ -1136,13 +732,18 @@ const nn_op* find_nn_op(const graph_node& n) {
 
 }  // namespace
 
-bool has_nn_kernel(const graph_node& n) { return !n.is_variable() && find_nn_op(n) != nullptr; }
+bool has_nn_kernel(const graph_node& n) {
+  return !n.is_variable() && (find_nn_op(n) != nullptr || has_nn_backward_kernel(n));
+}
 
-nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs) {
+nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
+                         const run_state* state) {
+  if (!n.is_variable() && has_nn_backward_kernel(n)) return make_nn_backward_kernel(n, inputs, outputs, state);
   const nn_op* op = n.is_variable() ? nullptr : find_nn_op(n);
   if (!op) throw error("xsym: node '" + n.name + "' (op " + n.op + ") has no network-op CPU kernel");
   if (op->any) return op->any(n, inputs, outputs);
   const dtype t = uniform_dtype(n, inputs, op->n_in, outputs, op->n_out);
+  if (op->s32) return (t == dtype::float32 ? op->s32 : op->s64)(n, inputs, outputs, state);
   return (t == dtype::float32 ? op->f32 : op->f64)(n, inputs, outputs);
 }
 

@@ -25,11 +25,13 @@ std::size_t op_def::num_inputs(const std::map<std::string, std::string>& attrs) 
     }
     return n;
   }
+  if (forward)  // a joint backward op: (ograd unless loss, the forward outputs, the forward inputs)
+    return (forward->loss ? 0 : 1) + forward->num_outputs + forward->num_inputs(attrs);
   return count_inputs ? count_inputs(attrs) : input_names.size();
 }
 
 std::string op_def::input_name(std::size_t i) const {
-  if (variadic) return "arg" + std::to_string(i);
+  if (variadic || forward) return "arg" + std::to_string(i);
   return i < input_names.size() ? input_names[i] : "arg" + std::to_string(i);
 }
 
@@ -100,6 +102,25 @@ struct registry {
       add(std::move(d));
       forward.input_gradients[std::size_t(K)] = by_name.at(name);
     }
+  }
+  /// The joint backward op of network op `name` (op_def::joint_backward), `_backward_<name>`:
+  /// `differentiable[k]` says whether input k gets a gradient (a variadic op's last entry stands
+  /// for the rest). Its kernel is in kernels_nn_backward.cpp.
+  void add_joint_backward(std::string_view name, std::vector<bool> differentiable, bool loss = false) {
+    op_def& forward = *mutable_def(name);
+    op_def d;
+    d.name = "_backward_" + forward.name;
+    d.hint = d.name;
+    d.forward = &forward;
+    d.num_outputs = std::uint32_t(differentiable.size());
+    d.infer_shape = infer_rules::joint_backward_shape;
+    d.infer_type = infer_rules::joint_backward_type;
+    const std::string backward_name = d.name;
+    add(std::move(d));
+    forward.has_gradient = true;
+    forward.joint_backward = true;
+    forward.loss = loss;
+    for (bool g : differentiable) forward.input_gradients.push_back(g ? by_name.at(backward_name) : nullptr);
   }
   op_def* mutable_def(std::string_view name) {
     const op_def* p = by_name.at(std::string(name));
@@ -190,6 +211,7 @@ struct registry {
       add(std::move(d));
     }
     add(simple("softmax", {"data"}, softmax_shape, softmax_type));
+    add(simple("log_softmax", {"data"}, softmax_shape, softmax_type));
     add(simple("SoftmaxActivation", {"data"}, unary_shape, unary_type));
     {
       op_def d = simple("BlockGrad", {"data"}, unary_shape, unary_type);
@@ -197,6 +219,28 @@ struct registry {
       d.input_gradients = {nullptr};
       add(std::move(d), {"stop_gradient"});
     }
+    for (const char* name : {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"})
+      add(simple(name, {"data", "label"}, regression_output_shape, regression_output_type));
+    add(simple("MakeLoss", {"data"}, unary_shape, unary_type), {"make_loss"});
+
+    // Gradients of the network ops: one backward node each (kernels_nn_backward.cpp).
+    add_joint_backward("Activation", {true});
+    add_joint_backward("LeakyReLU", {true, true});
+    add_joint_backward("softmax", {true});
+    add_joint_backward("log_softmax", {true});
+    add_joint_backward("SoftmaxActivation", {true});
+    add_joint_backward("Flatten", {true});
+    add_joint_backward("Reshape", {true});
+    add_joint_backward("Dropout", {true});
+    add_joint_backward("Concat", {true});
+    add_joint_backward("FullyConnected", {true, true, true});
+    add_joint_backward("Convolution", {true, true, true});
+    add_joint_backward("Pooling", {true});
+    add_joint_backward("BatchNorm", {true, true, true, false, false});
+    add_joint_backward("SoftmaxOutput", {true, false}, true);
+    for (const char* name : {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"})
+      add_joint_backward(name, {true, false}, true);
+    add_joint_backward("MakeLoss", {true}, true);
   }
 };
 

@@ -270,6 +270,43 @@ inline void check_gradients(const forward_fn& forward, const backward_fn& backwa
   SUCCEED();
 }
 
+/// The runtime Symbol's gradients, on the per_op and blocked paths (its interpreters run the
+/// `_backward_*` nodes of Symbol::gradient one by one), against the static fused backward:
+/// the same bits, as the forward agreement asks.
+inline void check_symbol_gradients(const Symbol& r, const forward_fn& forward, const backward_fn& backward,
+                                   const std::map<std::string, ndarray>& args) {
+  const auto outs = forward(args);
+  std::vector<ndarray> heads;
+  for (std::size_t o = 0; o < outs.size(); ++o) {
+    const std::size_t n = outs[o].size();
+    std::vector<double> h(n);
+    for (std::size_t i = 0; i < n; ++i) h[i] = 0.5 + double((i * 5 + o * 3) % 7) / 4.0;
+    heads.push_back(outs[o].dtype() == dtype::float64 ? ndarray(ndarray::array<double>(h, shape{std::int64_t(n)}))
+                                                      : ndarray::zeros(outs[o].shape(), outs[o].dtype()));
+  }
+  const auto expected = backward(args, heads);
+  for (auto path : {execution_path::per_op, execution_path::blocked_fused}) {
+    INFO("Symbol gradients on the " << execution_path_name(path) << " path");
+    bind_options o;
+    o.path = path;
+    o.block_size = 64;
+    for (const auto& entry : args) o.args_grad.emplace(entry.first, ndarray::zeros(entry.second.shape(), entry.second.dtype()));
+    auto ex = r.bind(cpu(0), args, o);
+    ex.forward(true);
+    ex.backward(heads);
+    for (const auto& entry : expected) {
+      const auto want = entry.second.to_vector<double>();
+      const auto got = ex.grad_dict().at(entry.first).to_vector<double>();
+      for (std::size_t i = 0; i < want.size(); ++i)
+        if (!detail::same_bits(got[i], want[i], dtype::float64)) {
+          INFO("gradient of " << entry.first << ", element " << i << ": the Symbol gives " << got[i]
+                              << ", the static graph " << want[i]);
+          REQUIRE(false);
+        }
+    }
+  }
+}
+
 /// Checks one random graph: `build` applied to the static variables `vars...` (typed or not;
 /// bound to arrays of element type T) and to Symbol variables of the same names.
 template <class T, class Build, class... V>
@@ -316,6 +353,7 @@ void check_random_graph(const std::string& label, Build build, graph_facts facts
         return grads;
       };
       check_gradients(st.run, gradients, make_args(997));
+      check_symbol_gradients(r, st.run, gradients, make_args(998));
     }
   }
 }

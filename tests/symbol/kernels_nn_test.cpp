@@ -836,9 +836,12 @@ TEST_CASE("nn kernels: attribute errors name the node and the attribute", "[nn]"
   Symbol mode = Symbol::create("SoftmaxActivation", {var("data")}, {{"mode", "spatial"}}, "sa0");
   REQUIRE_THROWS_WITH(make(mode, {{2, 3}}, {{2, 3}}),
                       Catch::Contains("invalid value 'spatial' of attribute 'mode' of SoftmaxActivation node 'sa0'"));
-  Symbol always = Symbol::create("Dropout", {var("data")}, {{"mode", "always"}}, "drop0");
+  Symbol always = Symbol::create("Dropout", {var("data")}, {{"mode", "sometimes"}}, "drop0");
   REQUIRE_THROWS_WITH(make(always, {{2, 3}}, {{2, 3}}),
-                      Catch::Contains("attribute 'mode' of Dropout node 'drop0'"));
+                      Catch::Contains("invalid value 'sometimes' of attribute 'mode' of Dropout node 'drop0'"));
+  Symbol ratio = Symbol::create("Dropout", {var("data")}, {{"p", "1.5"}}, "drop1");
+  REQUIRE_THROWS_WITH(make(ratio, {{2, 3}}, {{2, 3}}),
+                      Catch::Contains("invalid value '1.5' of attribute 'p' of Dropout node 'drop1'"));
   Symbol eps = Symbol::create("BatchNorm", {var("data")}, {{"eps", "1e-3x"}}, "bn0");
   REQUIRE_THROWS_WITH(make(eps, {{2, 3}, {3}, {3}, {3}, {3}}, {{2, 3}}),
                       Catch::Contains("invalid value '1e-3x' of attribute 'eps' of BatchNorm node 'bn0'"));

@@ -17,6 +17,7 @@
 // must be elementwise (network ops run on the CPU); asking for static_fused or blocked_fused
 // there is an xsym::error. Without xsym::cuda, binding on a GPU is an xsym::error saying so.
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <memory>
@@ -90,6 +91,9 @@ struct bind_options {
   std::map<std::string, ndarray> aux_states = {};
   /// The blocked fused interpreter's block, in elements (rounded up to a multiple of 64).
   std::ptrdiff_t block_size = 2048;
+  /// The seed of Dropout's masks in training: the same seed gives the same masks, pass after
+  /// pass, on any number of threads.
+  std::uint64_t seed = 0;
 };
 
 class Executor {
@@ -101,9 +105,10 @@ class Executor {
   ~Executor();
 
   /// Computes the outputs from the current contents of the bound arrays. No allocation.
-  /// `is_train` is MXNet's: bound with gradients, it keeps what backward() reads (the
-  /// intermediates stay in their planned buffers either way). Network ops run in inference
-  /// mode in this version (Dropout passes data through, BatchNorm uses the moving statistics).
+  /// `is_train` is MXNet's: in training, Dropout draws a new mask (bind_options::seed) and
+  /// BatchNorm normalizes with the batch's statistics and updates its moving averages (unless
+  /// use_global_stats); otherwise Dropout passes its data through and BatchNorm uses the moving
+  /// statistics. What backward() reads stays in its planned buffers either way.
   /// On a GPU it is asynchronous: it enqueues the kernels on stream(), after the work on the
   /// device's storage stream, and returns; reading an output (to_vector, copyto,
   /// xsym::cuda::wait_to_read) waits for them.

@@ -51,6 +51,22 @@ struct op_def {
   /// as the static gradient graphs have it (ops/backward.hpp).
   bool has_gradient = false;
   std::vector<const op_def*> input_gradients;
+  /// Network ops: one backward node computes every input's gradient, as MXNet's
+  /// `_backward_<op>`, with inputs (the head gradient unless the op is a loss head, the node's
+  /// outputs, its inputs) and output k the gradient of input k; input_gradients[k] is that op,
+  /// or null for an input without gradient (a label, an auxiliary state).
+  bool joint_backward = false;
+  /// A loss head (SoftmaxOutput, the regression outputs, MakeLoss): its gradient ignores the
+  /// head gradient, and backward() needs none for its output.
+  bool loss = false;
+  /// A joint backward op's forward op.
+  const op_def* forward = nullptr;
+
+  /// The backward op of input k, or null (variadic ops: every input as the last one).
+  const op_def* gradient_of_input(std::size_t k) const {
+    if (k < input_gradients.size()) return input_gradients[k];
+    return variadic && !input_gradients.empty() ? input_gradients.back() : nullptr;
+  }
 
   /// Number of inputs of a node with these attributes.
   std::size_t num_inputs(const std::map<std::string, std::string>& attrs) const;
@@ -77,10 +93,15 @@ XSYM_INFER_RULE(reshape)
 XSYM_INFER_RULE(concat)
 XSYM_INFER_RULE(batch_norm)
 XSYM_INFER_RULE(softmax_output)
+XSYM_INFER_RULE(regression_output)  // Linear, Logistic, MAERegressionOutput
 XSYM_INFER_RULE(dropout)
 #undef XSYM_INFER_RULE
 /// _backward_Cast's dtypes: the gradient's and the output's are one, the result is the data's.
 void backward_cast_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
+/// A joint backward op (op_def::joint_backward): output k is shaped and typed as its last
+/// inputs' input k (the forward node's inputs come last).
+void joint_backward_shape(const graph_node&, std::vector<partial_shape>&, std::vector<partial_shape>&);
+void joint_backward_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
 }  // namespace infer_rules
 
 /// The registry entry of op `name` (canonical name or alias), or null when xsym does not know it.
