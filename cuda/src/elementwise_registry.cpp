@@ -7,6 +7,7 @@
 
 #include <xsym/cuda/device.hpp>
 #include <xsym/cuda/stream.hpp>
+#include <xsym/ops/backward.hpp>
 #include <xsym/ops/table.hpp>
 #include <xsym/symbol/gpu_backend.hpp>
 
@@ -22,6 +23,7 @@ const elementwise::kernel_table& table() {
     elementwise::add_unary_part_2(k);
     elementwise::add_unary_part_3(k);
     elementwise::add_binary_scalar_clip_cast(k);
+    elementwise::add_backward(k);
     return k;
   }();
   return t;
@@ -32,6 +34,7 @@ gpu_elementwise_launch find_elementwise(std::string_view op, dtype in, dtype out
   if (from >= elementwise::num_codes || to >= elementwise::num_codes) return nullptr;
   const auto& t = table();
   if (op == ops::cast<float>::names.mxnet) return t.cast[to][from];
+  if (op == ops::backward<ops::cast<float>, 0>::names.mxnet) return t.backward_cast[from][to];
   if (in != out) return nullptr;
   auto it = t.ops.find(op);
   return it == t.ops.end() ? nullptr : it->second[from];

@@ -19,6 +19,7 @@ using kernel_row = std::array<gpu_elementwise_launch, num_codes>;  // by input t
 struct kernel_table {
   std::unordered_map<std::string_view, kernel_row> ops;  // canonical MXNet name -> kernels
   std::array<kernel_row, num_codes> cast{};              // Cast: [to][from]
+  std::array<kernel_row, num_codes> backward_cast{};     // _backward_Cast: [the Cast's target][its data]
 };
 
 // The parts, one per .cu file; the unary ops are split where their cost (the transcendental
@@ -29,6 +30,7 @@ void add_unary_part_1(kernel_table& t);      // elementwise_unary_a.cu: unary op
 void add_unary_part_2(kernel_table& t);      // elementwise_unary_b.cu: [unary_split_1, unary_split_2)
 void add_unary_part_3(kernel_table& t);      // elementwise_unary_c.cu: the rest
 void add_binary_scalar_clip_cast(kernel_table& t);  // elementwise_binary.cu
+void add_backward(kernel_table& t);  // elementwise_backward.cu: the _backward_ ops, float32 and float64
 
 }  // namespace xsym::cuda::elementwise
 

@@ -9,6 +9,7 @@
 #include "gradient_pass.hpp"
 #include "xsym/core/error.hpp"
 #include "xsym/ops/table.hpp"
+#include "xsym/symbol/gpu_backend.hpp"
 
 namespace xsym::detail {
 
@@ -51,31 +52,20 @@ std::optional<gradient_binding> bind_gradients(const Symbol& s, context ctx, con
     if (r != grad_req::null) wrt.push_back(name);
   }
   if (wrt.empty()) return std::nullopt;
-  // A missing or empty argument is the plain binder's error, in its words.
+  // A missing or empty argument, one on another context, or a GPU without xsym::cuda, is the
+  // plain binder's error, in its words.
   for (const auto& name : arguments)
-    if (auto it = args.find(name); it == args.end() || !it->second.has_storage()) return std::nullopt;
-  if (ctx.type != context::device::cpu)
-    throw error(who + "gradients of Symbols run on the CPU in this version; bind to cpu(0), or bind without "
-                "args_grad on " + ctx.str());
+    if (auto it = args.find(name); it == args.end() || !it->second.has_storage() || it->second.context() != ctx)
+      return std::nullopt;
+  if (ctx.type != context::device::cpu && !detail::symbol_gpu_backend_slot()) return std::nullopt;
 
   for (std::size_t k = 0; k < arguments.size(); ++k) {
     if (b.reqs[k] == grad_req::null) continue;
     const std::string& name = arguments[k];
     const ndarray& arg = args.at(name);
     const ndarray& grad = b.grads[k];
+    check_gradient_array(who, name, arg, grad, b.reqs[k], ctx, "symbol");
     auto what = [&] { return who + "the gradient of argument '" + name + "'"; };
-    if (!grad.has_storage()) throw error(what() + " is an empty ndarray");
-    if (!is_floating(arg.dtype()))
-      throw error(what() + " is requested (grad_req " + std::string(grad_req_name(b.reqs[k])) +
-                  "), but the argument is " + std::string(dtype_name(arg.dtype())) +
-                  ": integer arrays have no gradient; give it grad_req null");
-    if (grad.shape() != arg.shape())
-      throw error(what() + " has shape " + grad.shape().str() + ", but the argument has shape " + arg.shape().str());
-    if (grad.dtype() != arg.dtype())
-      throw error(what() + " is " + std::string(dtype_name(grad.dtype())) + ", but the argument is " +
-                  std::string(dtype_name(arg.dtype())));
-    if (grad.context() != ctx)
-      throw error(what() + " is on " + grad.context().str() + ", but the symbol is bound to " + ctx.str());
     // The backward nodes read the arguments while the gradients are written.
     for (const auto& other : arguments)
       if (args.at(other).raw_data() == grad.raw_data())

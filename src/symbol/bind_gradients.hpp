@@ -37,7 +37,7 @@ struct gradient_binding {
 /// The binding for `args` under options.args_grad and options.grad_req, or nothing when every
 /// request is null. Throws xsym::error for an args_grad or grad_req name that is no argument,
 /// a gradient array that does not fit its argument, one shared with an argument or another
-/// gradient, a request for an integer argument, and gradients on a GPU.
+/// gradient, and a request for an integer argument.
 std::optional<gradient_binding> bind_gradients(const Symbol& s, context ctx, const std::map<std::string, ndarray>& args,
                                                const bind_options& options);
 

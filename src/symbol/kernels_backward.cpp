@@ -23,25 +23,13 @@ using kernel_row = std::array<elementwise_fn, num_codes>;
 template <class T>
 using in = lowered::load<T>;
 
-// The forward op's parameter, from the node's attributes as find_elementwise parsed them.
-template <class B, class T>
-typename B::template lowered_param<T> lowered_param(const elementwise_params& p) {
-  using param = typename B::param;
-  if constexpr (std::is_same_v<param, ops::scalar_value>)
-    return B::template lower<T>(ops::scalar_value(p.scalar));
-  else if constexpr (std::is_same_v<param, ops::clip::param>)
-    return B::template lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
-  else
-    return B::template lower<T>(param{});
-}
-
 // The gradient of one input on elements [0, n): inputs (g, out, x...) of types In..., the
 // result of type Out (the input's: across a Cast, the Cast's source type).
 template <class B, class Out, class... In>
 void backward_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
   using P = typename B::template lowered_param<Out>;
   using F = lowered::apply<B, P, in<In>...>;
-  P param = lowered_param<B, Out>(p);
+  P param = lowered_param_of<B, Out>(p);
   [&]<std::size_t... J>(std::index_sequence<J...>) {
     exec::run_range(0, n, exec::output_stage<Out, F>{static_cast<Out*>(out), F{param, {static_cast<const In*>(x[J])}...}});
   }(std::index_sequence_for<In...>{});

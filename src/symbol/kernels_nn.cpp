@@ -249,60 +249,15 @@ nn_kernel make_fully_connected(const graph_node& n, std::span<const tensor> in, 
 
 // ---- Pooling --------------------------------------------------------------------------------
 
-enum class pool_kind { max, avg, sum, lp };
-
 template <class T>
 nn_kernel make_pooling(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  params p(n);
-  const bool global = p.get_bool("global_pool", false);
-  const std::string convention = get_choice(p, "pooling_convention", "valid", {"valid", "full", "same"});
-  const std::string type = get_choice(p, "pool_type", "max", {"max", "avg", "sum", "lp"});
-  const bool count_include_pad = p.get_bool("count_include_pad", true);
-  const pool_kind kind = type == "max" ? pool_kind::max : type == "avg" ? pool_kind::avg
-                         : type == "sum" ? pool_kind::sum : pool_kind::lp;
-  int p_value = 1;
-  if (kind == pool_kind::lp) {
-    auto v = p.opt_int("p_value");
-    if (!v) p.missing("p_value", "1, 2 or 3, for lp pooling");
-    if (*v < 1 || *v > 3) p.bad("p_value", *p.raw("p_value"), "1, 2 or 3");
-    p_value = int(*v);
-  }
   expect_counts(n, in, 1, out, 1);
-  const tensor& data = in[0];
-  const std::size_t ndim = data.dims.ndim();
-  if (ndim < 3 || ndim > 5) fail(n, "data has shape " + data.dims.str() + ", expected 3, 4 or 5 dimensions");
-  const std::size_t k = ndim - 2;
-  const layout_axes L = read_layout(n, p, ndim);
-  expect_ndim(n, out[0], ndim);
-  geometry3 g = make_geometry(L, data, out[0]);
-  std::vector<i64> expected = data.dims.dims();
-  if (global) {
-    for (std::size_t s = 0; s < 3; ++s) g.kernel[s] = g.in[s];  // stride 1, no padding
-    for (std::size_t s = 0; s < k; ++s) expected[L.spatial[s]] = 1;
-  } else {
-    const dims kernel = kernel_param(p, "(2, 2)");
-    if (kernel.size() != k) p.bad("kernel", *p.raw("kernel"), std::to_string(k) + " entries for " + data.dims.str());
-    const dims stride = spatial_param(p, "stride", k, 1, false);
-    const dims pad = spatial_param(p, "pad", k, 0, true);
-    for (std::size_t s = 0; s < k; ++s) {
-      std::size_t slot = 3 - k + s;
-      g.kernel[slot] = kernel[s];
-      g.stride[slot] = stride[s];
-      g.pad[slot] = pad[s];
-      const i64 d = g.in[slot];
-      i64& o = expected[L.spatial[s]];
-      if (convention == "same") {
-        o = (d + stride[s] - 1) / stride[s];
-      } else {
-        const i64 span = d + 2 * pad[s] - kernel[s];
-        if (span < 0) fail(n, "the kernel exceeds the padded input " + data.dims.str());
-        o = 1 + (convention == "valid" ? span / stride[s] : (span + stride[s] - 1) / stride[s]);
-      }
-    }
-  }
-  if (out[0].dims.dims() != expected)
-    fail(n, "output 0 has shape " + out[0].dims.str() + ", expected " + shape(expected).str());
-  const i64 batch = data.dims[0], channels = data.dims[L.channel];
+  const pooling_plan P = read_pooling(n, in[0], out[0], "output 0");
+  const geometry3 g = P.g;
+  const i64 batch = P.batch, channels = P.channels;
+  const pool_kind kind = P.kind;
+  const bool count_include_pad = P.count_include_pad;
+  const int p_value = P.p_value;
   const bool workspace = out.size() > 1;  // MKLDNN's max-pooling workspace: written as zeros
 
   return [g, batch, channels, kind, count_include_pad, p_value, workspace](std::span<const tensor> inputs,
@@ -318,18 +273,7 @@ nn_kernel make_pooling(const graph_node& n, std::span<const tensor> in, std::spa
       for (i64 od = 0; od < g.out[0]; ++od)
         for (i64 oh = 0; oh < g.out[1]; ++oh)
           for (i64 ow = 0; ow < g.out[2]; ++ow) {
-            // The window, clipped to the input; for avg with padding counted, to the padded input.
-            std::array<i64, 3> start{od * g.stride[0] - g.pad[0], oh * g.stride[1] - g.pad[1],
-                                     ow * g.stride[2] - g.pad[2]};
-            std::array<i64, 3> lo, hi;
-            i64 padded_count = 1, count = 1;
-            for (int s = 0; s < 3; ++s) {
-              const i64 end = start[s] + g.kernel[s];
-              padded_count *= std::max<i64>(std::min(end, g.in[s] + g.pad[s]) - start[s], 0);
-              lo[s] = std::max<i64>(start[s], 0);
-              hi[s] = std::min(end, g.in[s]);
-              count *= std::max<i64>(hi[s] - lo[s], 0);
-            }
+            const auto [lo, hi, count, padded_count] = window_at(g, od, oh, ow);
             T result;
             if (kind == pool_kind::max) {
               T m = std::numeric_limits<T>::lowest();

@@ -96,14 +96,16 @@ nn_kernel make_leaky_relu_backward(const graph_node& n, std::span<const tensor> 
       fail(n, "gamma (input 1) has shape " + in[3].dims.str() + ", expected (" + std::to_string(channels) +
                   ",) or (1,) for data " + in[2].dims.str());
     const i64 inner = product(d, axis + 1, d.size()), outer = d.empty() ? 1 : product(d, 0, axis);
-    return [outer, channels, inner, gsize](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    auto sums = std::make_shared<std::vector<T>>(std::size_t(channels));  // d gamma per channel
+    return [outer, channels, inner, gsize, sums](std::span<const tensor> inputs, std::span<const tensor> outputs) {
       const T* g = inputs[0].as<T>();
       const T* x = inputs[2].as<T>();
       const T* gamma = inputs[3].as<T>();
       T* dx = outputs[0].as<T>();
       T* dgamma = outputs[1].as<T>();
-      std::fill(dgamma, dgamma + gsize, T(0));
-      // d gamma sums over every position of its channel: one channel per thread, positions in order.
+      // d gamma sums over every position of its channel: one channel per thread, positions in
+      // order, then (one gamma for all) the channels in order: the same bits on any threads.
+      T* sum_of = sums->data();
       parallel_for(channels, outer * channels * inner >= parallel_work, max_threads(), [&](i64 c, int) {
         const T a = gamma[gsize == 1 ? 0 : c];
         T sum = 0;
@@ -115,12 +117,15 @@ nn_kernel make_leaky_relu_backward(const graph_node& n, std::span<const tensor> 
             if (!(v > T(0))) sum += g[at + i] * v;
           }
         }
-        if (gsize != 1) dgamma[c] = sum;
-        else {
-#pragma omp critical(xsym_prelu_gamma)
-          dgamma[0] += sum;
-        }
+        sum_of[c] = sum;
       });
+      if (gsize != 1) {
+        std::copy(sum_of, sum_of + channels, dgamma);
+      } else {
+        T all = 0;
+        for (i64 c = 0; c < channels; ++c) all += sum_of[c];
+        dgamma[0] = all;
+      }
     };
   }
   constexpr T selu_alpha = T(1.6732632423543772848170429916717);

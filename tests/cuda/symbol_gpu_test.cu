@@ -213,6 +213,35 @@ TEST_CASE("a Symbol converted from a static graph runs per op on gpu(0)", "[cuda
   for (std::size_t i = 0; i < want.size(); ++i) REQUIRE(close(got[i], want[i], accuracy::libm));
 }
 
+TEST_CASE("a Symbol's gradients on gpu(0) equal the CPU's, write and add", "[cuda][symbol][gradient]") {
+  auto a = xsym::variable<"A">();
+  auto b = xsym::variable<"B">();
+  auto t = xsym::exp(a * 0.5);
+  Symbol s = xsym::tanh(t * b) * t + xsym::maximum(a, b) / (xsym::cast<float>(b) + 3.0f) - xsym::clip(a, -0.5, 0.5);
+  const std::size_t n = (std::size_t(1) << 16) + 5;
+  std::vector<float> av(n), bv(n), hv(n);
+  for (std::size_t i = 0; i < n; ++i)
+    av[i] = std::sin(float(i) * 0.37f), bv[i] = std::cos(float(i) * 0.11f), hv[i] = 0.5f + float(i % 7) / 8;
+  std::map<std::string, std::vector<float>> got[2];
+  for (int device = 0; device < 2; ++device) {
+    const xsym::context ctx = device ? xsym::gpu(0) : xsym::cpu(0);
+    auto ga = on(std::vector<float>(n, 0.0f), ctx), gb = on(std::vector<float>(n, 1.0f), ctx);
+    auto ex = s.bind(ctx, {{"A", on(av, ctx)}, {"B", on(bv, ctx)}},
+                     {.path = execution_path::per_op,
+                      .args_grad = {{"A", ga}, {"B", gb}},
+                      .grad_req = {{"A", xsym::grad_req::write}, {"B", xsym::grad_req::add}}});
+    ex.forward(true);
+    ex.backward({on(hv, ctx)});
+    got[device] = {{"A", ga.to_vector<float>()}, {"B", gb.to_vector<float>()}};
+  }
+  // Each node within its libm bound, a chain of them within a few of float's epsilon.
+  for (const char* name : {"A", "B"})
+    for (std::size_t i = 0; i < n; ++i) {
+      INFO(name << "[" << i << "]: gpu " << got[1][name][i] << ", cpu " << got[0][name][i]);
+      REQUIRE(std::abs(got[1][name][i] - got[0][name][i]) <= 2e-6f * (1 + std::abs(got[0][name][i])));
+    }
+}
+
 TEST_CASE("an elementwise graph loaded from MXNet JSON runs on gpu(0) as on the CPU", "[cuda][symbol]") {
   // Outputs: a Cast of a chain of ops, an intermediate that is also read later (_mul0), and a
   // variable (a), which the executor copies with a kernel.

@@ -128,19 +128,8 @@ executor<G> bind_with_gradients(const G& g, context ctx, const std::map<std::str
     r.grads.push_back(it == args_grad.end() ? ndarray() : it->second);
     if (r.reqs[std::size_t(k)] == grad_req::null) continue;
     const ndarray& grad = it->second;
+    check_gradient_array("xsym::bind: ", name, arg, grad, r.reqs[std::size_t(k)], ctx, "graph");
     auto what = [&] { return "xsym::bind: the gradient of argument '" + name + "'"; };
-    if (!grad.has_storage()) throw error(what() + " is an empty ndarray");
-    if (!is_floating(arg.dtype()))
-      throw error(what() + " is requested (grad_req " + std::string(grad_req_name(r.reqs[std::size_t(k)])) +
-                  "), but the argument is " + std::string(dtype_name(arg.dtype())) +
-                  ": integer arrays have no gradient; give it grad_req null");
-    if (grad.shape() != arg.shape())
-      throw error(what() + " has shape " + grad.shape().str() + ", but the argument has shape " + arg.shape().str());
-    if (grad.dtype() != arg.dtype())
-      throw error(what() + " is " + std::string(dtype_name(grad.dtype())) + ", but the argument is " +
-                  std::string(dtype_name(arg.dtype())));
-    if (grad.context() != ctx)
-      throw error(what() + " is on " + grad.context().str() + ", but the graph is bound to " + ctx.str());
     if (r.reqs[std::size_t(k)] == grad_req::add && grad.raw_data() == arg.raw_data())
       throw error(what() + " is the argument's own array, with grad_req add: the gradient would be added to the "
                   "values it is computed from; give it an array of its own");

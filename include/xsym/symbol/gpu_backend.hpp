@@ -7,8 +7,10 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <type_traits>
 
 #include "../core/dtype.hpp"
+#include "../ops/table.hpp"
 
 namespace xsym {
 
@@ -18,6 +20,20 @@ struct elementwise_params {
   double scalar = 0;            // `scalar` of the scalar forms (_plus_scalar, ...)
   double a_min = 0, a_max = 0;  // clip
 };
+
+/// Op's parameter lowered to element type T, from a node's run-time parameters: the scalar of
+/// the scalar forms, clip's bounds, nothing for the others (and for their `_backward_` ops, which
+/// take their forward op's parameter). The CPU and GPU kernels share it.
+template <class Op, class T>
+typename Op::template lowered_param<T> lowered_param_of(const elementwise_params& p) {
+  using param = typename Op::param;
+  if constexpr (std::is_same_v<param, ops::scalar_value>)
+    return Op::template lower<T>(ops::scalar_value(p.scalar));
+  else if constexpr (std::is_same_v<param, ops::clip::param>)
+    return Op::template lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
+  else
+    return Op::template lower<T>(param{});
+}
 
 /// Enqueues out[i] = op(in[0][i], in[1][i], ...) for i in [0, n) on `stream`, a cudaStream_t of
 /// the current device. `out` may be one of `in` (in place). Asynchronous; a failed launch throws

@@ -75,6 +75,8 @@ template <class Op, class P, class A, class B, class Leaf>
 XSYM_HD XSYM_INLINE auto map_leaves(const lowered::apply<Op, P, A, B>& f, const Leaf& leaf);
 template <class Op, class P, class A, class B, class C, class Leaf>
 XSYM_HD XSYM_INLINE auto map_leaves(const lowered::apply<Op, P, A, B, C>& f, const Leaf& leaf);
+template <class Op, class P, class A, class B, class C, class D, class Leaf>
+XSYM_HD XSYM_INLINE auto map_leaves(const lowered::apply<Op, P, A, B, C, D>& f, const Leaf& leaf);
 
 template <class T, class Leaf>
 XSYM_HD XSYM_INLINE auto map_leaves(const lowered::load<T>& f, const Leaf& leaf) {
@@ -97,6 +99,14 @@ XSYM_HD XSYM_INLINE auto map_leaves(const lowered::apply<Op, P, A, B, C>& f, con
   auto b = map_leaves(f.b, leaf);
   auto c = map_leaves(f.c, leaf);
   return lowered::apply<Op, P, decltype(a), decltype(b), decltype(c)>{f.param, a, b, c};
+}
+template <class Op, class P, class A, class B, class C, class D, class Leaf>  // a binary op's backward
+XSYM_HD XSYM_INLINE auto map_leaves(const lowered::apply<Op, P, A, B, C, D>& f, const Leaf& leaf) {
+  auto a = map_leaves(f.a, leaf);
+  auto b = map_leaves(f.b, leaf);
+  auto c = map_leaves(f.c, leaf);
+  auto d = map_leaves(f.d, leaf);
+  return lowered::apply<Op, P, decltype(a), decltype(b), decltype(c), decltype(d)>{f.param, a, b, c, d};
 }
 
 template <class Load>

@@ -1,0 +1,622 @@
+// Binding a runtime Symbol (Symbol::bind and simple_bind, executor.cpp): the three ways an
+// Executor runs a Symbol (executor.hpp), chosen and built here.
+//
+// Binding turns the graph into a list of steps over storage assigned once: the arguments, the
+// outputs, and intermediate buffers from a memory plan. forward() runs the steps; it allocates
+// nothing. A step is one node (per-op), one elementwise region (blocked), or the static graph's
+// fused loop. Bound with gradients, the backward nodes' steps come after the forward ones. On
+// gpu(i) a Symbol runs per-op, each step enqueuing one kernel of xsym's CUDA layer (reached
+// through <xsym/symbol/gpu_backend.hpp>) on the executor's stream.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include "bind_gradients.hpp"
+#include "blocked_region.hpp"
+#include "executor_impl.hpp"
+#include "indexed_graph.hpp"
+#include "kernels.hpp"
+#include "xsym/core/error.hpp"
+#include "xsym/exec/cpu_loop.hpp"
+#include "xsym/ops/table.hpp"
+
+namespace xsym {
+
+namespace {
+
+using detail::operand;
+using detail::instruction;
+using detail::region_program;
+
+using detail::indexed_graph;
+using kernels::tensor;
+constexpr std::size_t no_buffer = std::size_t(-1);
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+bool runnable_dtype(dtype t) { return t != dtype::float16; }
+
+// Intermediate buffers: a dead intermediate's buffer goes back to the pool, and the next
+// intermediate takes the smallest free buffer that fits (MXNet's memory planner, without
+// growing buffers).
+class buffer_pool {
+ public:
+  buffer_pool(std::vector<ndarray>& buffers, context ctx) : buffers_(buffers), ctx_(ctx) {}
+  std::size_t acquire(std::size_t bytes) {
+    if (auto it = free_.lower_bound(bytes); it != free_.end()) {
+      std::size_t b = it->second;
+      free_.erase(it);
+      return b;
+    }
+    buffers_.emplace_back(shape{std::int64_t(bytes)}, dtype::uint8, ctx_);
+    return buffers_.size() - 1;
+  }
+  void release(std::size_t b) { free_.emplace(buffers_[b].nbytes(), b); }
+  void* data(std::size_t b) const { return buffers_[b].raw_data(); }
+
+ private:
+  std::vector<ndarray>& buffers_;
+  context ctx_;  // where the buffers live: the executor's context
+  std::multimap<std::size_t, std::size_t> free_;
+};
+
+// ---- building an executor ---------------------------------------------------------------
+
+class builder {
+ public:
+  // With gradients, `s` is the gradient binding's graph: the symbol's outputs, then its gradients.
+  builder(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex,
+          const detail::gradient_binding* gradients = nullptr)
+      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers, ctx), grad_(gradients) {
+    ex_.ctx = ctx;
+    ex_.state.seed = options.seed;
+    if (grad_) {
+      ex_.has_gradients = true;
+      ex_.grads = grad_->grads;
+      ex_.reqs = grad_->reqs;
+      ex_.head_grads = grad_->head_grads;
+      ex_.needs_head_grad = grad_->needs_head_grad;
+    }
+  }
+
+  void bind(const std::map<std::string, ndarray>& args) {
+    const bool gpu = ex_.ctx.type != context::device::cpu;
+    // What the graph alone can tell comes first (an op xsym does not know is the cause of
+    // everything after it); on a GPU the checks that need no device come before the device.
+    if (gpu)
+      prepare_gpu();
+    else
+      check_ops();
+    collect_inputs(args);
+    infer();
+    allocate_outputs();
+    ex_.path = choose_path();
+    if (ex_.path != execution_path::static_fused && may_run_static())  // check_ops left it to here
+      for (const auto& n : g_.nodes) check_runnable(*n);
+    switch (ex_.path) {
+      case execution_path::static_fused: build_static(); break;
+      case execution_path::blocked_fused: build_steps(true); break;
+      default: build_steps(false); break;
+    }
+  }
+
+ private:
+  const Symbol& s_;
+  indexed_graph g_;
+  const bind_options& options_;
+  Executor::impl& ex_;
+  buffer_pool pool_;
+  std::vector<tensor> entries_;  // by entry id: shape, dtype and (once assigned) data
+  std::vector<std::size_t> buffer_of_;  // by entry id: its pool buffer, or no_buffer
+  std::vector<int> head_output_;  // by entry id: the head it is written into directly, or -1
+  const detail::gradient_binding* grad_;
+  std::vector<ndarray> head_arrays_;  // by head: the output, or the gradient array it is written into
+  std::size_t num_forward_heads_ = 0;  // heads [0, this) are the symbol's outputs
+
+  // Whether node nid runs in backward() (it is not one of the symbol's own nodes).
+  bool is_backward(std::size_t nid) const { return grad_ && !grad_->forward_nodes.count(g_.nodes[nid].get()); }
+  bool is_internal(const std::string& n) const { return grad_ && grad_->internal.count(n); }
+
+  const std::string& name(std::size_t nid) const { return g_.nodes[nid]->name; }
+  bool on_gpu() const { return ex_.gpu != nullptr; }
+
+  // A Symbol on gpu(i) runs per op, through the CUDA layer's elementwise kernels. What can be
+  // told from the graph alone is checked before the device is touched, so that these errors
+  // read the same on machines without a GPU.
+  void prepare_gpu() {
+    const symbol_gpu_backend* b = detail::symbol_gpu_backend_slot();
+    if (!b)
+      throw error("xsym::Symbol::bind: no runtime backend for " + ex_.ctx.str() +
+                  ": link xsym::cuda (build with CUDA)");
+    if (options_.path == execution_path::static_fused || options_.path == execution_path::blocked_fused)
+      throw error("xsym::Symbol::bind: the " + std::string(execution_path_name(options_.path)) +
+                  " path runs on the CPU only; on " + ex_.ctx.str() + " a Symbol runs per_op (per-op CUDA kernels)");
+    check_ops();
+    for (const auto& n : g_.nodes)
+      if (!n->is_variable() && !kernels::is_elementwise(*n))
+        throw error("xsym::Symbol::bind: no GPU kernel for " + n->op + " node '" + n->name +
+                    "'; network ops run on the CPU");
+    b->require_device(ex_.ctx.id, "xsym::Symbol::bind");
+    ex_.gpu = b;
+    ex_.own_stream = b->make_stream(ex_.ctx.id);
+    ex_.stream = ex_.own_stream.get();
+  }
+  std::size_t node_of(std::size_t entry) const {
+    auto it = std::upper_bound(g_.first_entry.begin(), g_.first_entry.end(), entry);
+    return std::size_t(it - g_.first_entry.begin()) - 1;
+  }
+
+  // Arguments and auxiliary states: every one bound, none unknown, all on the executor's context.
+  void collect_inputs(const std::map<std::string, ndarray>& args) {
+    for (std::size_t nid : g_.arguments)
+      if (!is_internal(name(nid))) ex_.arg_names.push_back(name(nid));
+    for (std::size_t nid : g_.auxiliary) ex_.aux_names.push_back(name(nid));
+    ex_.out_names = s_.list_outputs();
+    num_forward_heads_ = grad_ ? g_.heads.size() - grad_->gradient_outputs.size() : g_.heads.size();
+    ex_.out_names.resize(num_forward_heads_);
+    auto is = [](const std::vector<std::string>& v, const std::string& n) {
+      return std::find(v.begin(), v.end(), n) != v.end();
+    };
+    for (const auto& [key, _] : args) {
+      if (is(ex_.aux_names, key))
+        throw error("xsym::Symbol::bind: '" + key + "' is an auxiliary state, not an argument; pass it in "
+                    "bind_options::aux_states");
+      if (!is(ex_.arg_names, key) && !is_internal(key))
+        throw error("xsym::Symbol::bind: '" + key + "' is not an argument of the symbol; its arguments are " +
+                    joined(ex_.arg_names));
+    }
+    for (const auto& [key, _] : options_.aux_states)
+      if (!is(ex_.aux_names, key))
+        throw error("xsym::Symbol::bind: '" + key + "' in aux_states is not an auxiliary state of the symbol" +
+                    (ex_.aux_names.empty() ? std::string(", which has none") : "; they are " + joined(ex_.aux_names)));
+    auto take = [&](const std::map<std::string, ndarray>& from, const std::string& n, const char* what,
+                    const char* where) {
+      auto it = from.find(n);
+      if (it == from.end())
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is not bound" + where);
+      const ndarray& a = it->second;
+      if (!a.has_storage())
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is bound to an empty ndarray");
+      if (a.context() != ex_.ctx)
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is on " + a.context().str() +
+                    ", but the symbol is bound to " + ex_.ctx.str());
+      if (!runnable_dtype(a.dtype()))
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + n + "' is " +
+                    std::string(dtype_name(a.dtype())) + ", which xsym's " + (on_gpu() ? "GPU" : "CPU") +
+                    " kernels do not run");
+      return a;
+    };
+    for (const auto& n : ex_.arg_names)
+      ex_.args.push_back(take(args, n, "argument", ("; the symbol's arguments are " + joined(ex_.arg_names)).c_str()));
+    for (const auto& n : ex_.aux_names)
+      ex_.aux.push_back(take(options_.aux_states, n, "auxiliary state", " (pass it in bind_options::aux_states, "
+                                                                        "or use simple_bind)"));
+  }
+
+  // The shape and dtype of every entry, from the bound arrays.
+  void infer() {
+    std::map<std::string, shape> shapes;
+    std::map<std::string, dtype> dtypes;
+    for (std::size_t k = 0; k < ex_.args.size(); ++k) {
+      shapes[ex_.arg_names[k]] = ex_.args[k].shape();
+      dtypes[ex_.arg_names[k]] = ex_.args[k].dtype();
+    }
+    for (std::size_t k = 0; k < ex_.aux.size(); ++k) {
+      shapes[ex_.aux_names[k]] = ex_.aux[k].shape();
+      dtypes[ex_.aux_names[k]] = ex_.aux[k].dtype();
+    }
+    if (grad_)
+      for (const auto& n : grad_->internal) {
+        shapes[n] = grad_->args.at(n).shape();
+        dtypes[n] = grad_->args.at(n).dtype();
+      }
+    // Inference takes the bound shapes as they are (a 0 dimension is empty, not unknown); then
+    // every bound array must match what the graph needs of it.
+    detail::entry_attributes attrs;
+    try {
+      attrs = detail::infer_entries(g_, shapes, dtypes);
+    } catch (const error& e) {
+      throw error(std::string("xsym::Symbol::bind: ") + e.what());
+    }
+    entries_.resize(g_.total);
+    for (std::size_t e = 0; e < g_.total; ++e) entries_[e] = tensor{nullptr, attrs.dtypes[e], attrs.shapes[e]};
+    auto check = [&](std::size_t nid, const ndarray& a, const char* what) {
+      const tensor& t = entries_[g_.first_entry[nid]];
+      if (t.dims != a.shape() || t.type != a.dtype())
+        throw error("xsym::Symbol::bind: " + std::string(what) + " '" + name(nid) + "' is " +
+                    std::string(dtype_name(a.dtype())) + " " + a.shape().str() + ", but the graph needs " +
+                    std::string(dtype_name(t.type)) + " " + t.dims.str());
+      entries_[g_.first_entry[nid]].data = a.raw_data();
+    };
+    std::size_t k = 0;
+    for (std::size_t nid : g_.arguments)
+      if (is_internal(name(nid)))
+        check(nid, grad_->args.at(name(nid)), "head or accumulated gradient");
+      else
+        check(nid, ex_.args[k++], "argument");
+    for (k = 0; k < ex_.aux.size(); ++k) check(g_.auxiliary[k], ex_.aux[k], "auxiliary state");
+  }
+
+  void check_ops() const {
+    for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
+      const graph_node& n = *g_.nodes[nid];
+      if (n.is_variable()) continue;
+      if (n.def && !n.def->variadic && n.inputs.size() != n.def->num_inputs(n.attrs)) {
+        std::string names;
+        for (std::size_t i = 0; i < n.def->num_inputs(n.attrs); ++i) names += (i ? ", " : "") + n.def->input_name(i);
+        throw error("xsym::Symbol::bind: node '" + n.name + "' (" + n.op + ") has " + std::to_string(n.inputs.size()) +
+                    " input" + (n.inputs.size() == 1 ? "" : "s") + ", but the op takes " +
+                    std::to_string(n.def->num_inputs(n.attrs)) + " (" + names + ")");
+      }
+      if (kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) continue;
+      if (!n.def) throw error("xsym::Symbol::bind: " + unknown_op_message(n.op, n.name));
+      // A known op without a kernel (a gradient graph's _backward_* op) runs in the loop kept
+      // from the static graph; check_runnable says so if that path is not taken.
+      if (!may_run_static()) check_runnable(n);
+    }
+  }
+  // Whether the kept static loop may run this symbol (it decides once the dtypes are known).
+  bool may_run_static() const {
+    return s_.compiled() && options_.path != execution_path::per_op && options_.path != execution_path::blocked_fused;
+  }
+  static void check_runnable(const graph_node& n) {
+    if (n.is_variable() || kernels::is_elementwise(n) || kernels::has_nn_kernel(n)) return;
+    throw error("xsym::Symbol::bind: node '" + n.name + "' has op '" + n.op +
+                "', which xsym cannot run (it is registered for loading, introspection and inference only)");
+  }
+
+  void allocate_outputs() {
+    head_output_.assign(g_.total, -1);
+    for (std::size_t k = 0; k < g_.heads.size(); ++k) {
+      std::size_t e = g_.heads[k];
+      if (k < num_forward_heads_) {
+        ex_.outputs.emplace_back(entries_[e].dims, entries_[e].type, ex_.ctx);
+        head_arrays_.push_back(ex_.outputs.back());
+      } else {
+        head_arrays_.push_back(grad_->gradient_outputs[k - num_forward_heads_]);
+      }
+      bool variable = g_.nodes[node_of(e)]->is_variable();  // copied at the end of forward()
+      if (head_output_[e] < 0 && !variable) head_output_[e] = int(k);
+    }
+  }
+
+  // ---- choosing the path ----
+  std::string static_unavailable() const {
+    const auto& c = s_.compiled();
+    if (grad_) return "it is bound with gradients, which the kept static loop does not compute in this version";
+    if (!c) return "the symbol was not converted from a static graph (or was derived from one)";
+    std::vector<dtype> types;
+    for (const auto& a : ex_.args) types.push_back(a.dtype());
+    if (!c->find(types)) return "its static graph was not compiled for these argument dtypes (" + c->compiled_for() + ")";
+    for (const auto& o : ex_.outputs)
+      if (o.size() != ex_.outputs[0].size()) return "its outputs differ in size, and one fused loop writes them all";
+    return {};
+  }
+
+  execution_path choose_path() const {
+    if (on_gpu()) return execution_path::per_op;  // prepare_gpu refused the other paths
+    bool any_elementwise = false;
+    for (const auto& n : g_.nodes) any_elementwise |= kernels::is_elementwise(*n);
+    switch (options_.path) {
+      case execution_path::static_fused:
+        if (auto why = static_unavailable(); !why.empty())
+          throw error("xsym::Symbol::bind: the static_fused path cannot run this symbol: " + why);
+        return execution_path::static_fused;
+      case execution_path::blocked_fused:
+      case execution_path::per_op: return options_.path;
+      case execution_path::automatic: break;
+    }
+    if (static_unavailable().empty()) return execution_path::static_fused;
+    return any_elementwise ? execution_path::blocked_fused : execution_path::per_op;
+  }
+
+  // ---- static_fused: the kept fused loop writes every output ----
+  void build_static() {
+    std::vector<dtype> types;
+    for (const auto& a : ex_.args) types.push_back(a.dtype());
+    ex_.compiled = s_.compiled();
+    auto run = ex_.compiled->find(types);
+    std::vector<const void*> in;
+    std::vector<void*> out;
+    for (const auto& a : ex_.args) in.push_back(a.raw_data());
+    for (const auto& o : ex_.outputs) out.push_back(o.raw_data());
+    auto n = ex_.outputs.empty() ? std::ptrdiff_t(0) : std::ptrdiff_t(ex_.outputs[0].size());
+    ex_.steps.push_back([run, in, out, n] { run(in.data(), out.data(), n); });
+    ex_.forward_steps = ex_.steps.size();
+    std::string types_text;
+    for (const auto& o : ex_.outputs) types_text += (types_text.empty() ? "" : ", ") + std::string(dtype_name(o.dtype()));
+    ex_.description = "static fused CPU loop kept from the static graph (" + types_text + ")";
+  }
+
+  // ---- per_op and blocked_fused: units of work over planned storage ----
+  struct unit {
+    std::vector<std::size_t> nodes;
+    bool region = false;  // elementwise nodes run as one blocked op list
+    bool backward = false;  // runs in backward()
+  };
+
+  // The symbol's nodes first, in order, then (bound with gradients) the backward nodes: a node
+  // of the symbol never reads a gradient, so the order stays topological.
+  std::vector<unit> units(bool blocked) const {
+    std::vector<unit> out;
+    for (bool backward : {false, true}) {
+      bool phase_start = true;
+      for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
+        const graph_node& n = *g_.nodes[nid];
+        if (n.is_variable() || is_backward(nid) != backward) continue;
+        bool ew = kernels::is_elementwise(n);
+        if (blocked && ew) {
+          std::size_t size = entries_[g_.first_entry[nid]].size();
+          if (!phase_start && !out.empty() && out.back().region &&
+              entries_[g_.first_entry[out.back().nodes[0]]].size() == size) {
+            out.back().nodes.push_back(nid);
+            continue;
+          }
+          out.push_back({{nid}, true, backward});
+        } else {
+          out.push_back({{nid}, false, backward});
+        }
+        phase_start = false;
+      }
+    }
+    return out;
+  }
+
+  bool is_intermediate(std::size_t e) const { return buffer_of_[e] != no_buffer; }
+
+  void build_steps(bool blocked) {
+    std::vector<unit> work = units(blocked);
+    // The unit that reads each entry last, and the unit that defines it.
+    std::vector<std::ptrdiff_t> last_use(g_.total, -1), defined_in(g_.total, -1);
+    for (std::size_t u = 0; u < work.size(); ++u)
+      for (std::size_t nid : work[u].nodes) {
+        for (std::size_t e : g_.input_entries[nid]) last_use[e] = std::ptrdiff_t(u);
+        for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) defined_in[g_.first_entry[nid] + i] = std::ptrdiff_t(u);
+      }
+    buffer_of_.assign(g_.total, no_buffer);
+    std::size_t regions = 0, per_op_nodes = 0;
+
+    ex_.forward_steps = std::size_t(-1);
+    for (std::size_t u = 0; u < work.size(); ++u) {
+      const unit& w = work[u];
+      if (w.backward && ex_.forward_steps == std::size_t(-1)) {
+        copy_remaining_outputs(0, num_forward_heads_);
+        ex_.forward_steps = ex_.steps.size();
+      }
+      // Entries this unit writes to memory: every output of a per-op node; in a region, those
+      // read by a later unit or given out as outputs (the rest live in block registers).
+      std::vector<std::size_t> stored;
+      for (std::size_t nid : w.nodes)
+        for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) {
+          std::size_t e = g_.first_entry[nid] + i;
+          if (!w.region || head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u)) stored.push_back(e);
+        }
+      // An elementwise node may write over an input that dies here (element i is read before
+      // it is written); a region may not, since later instructions of the block read its inputs.
+      bool in_place = !w.region && kernels::is_elementwise(*g_.nodes[w.nodes[0]]);
+      std::vector<std::size_t> dying;
+      for (std::size_t nid : w.nodes)
+        for (std::size_t e : g_.input_entries[nid])
+          if (last_use[e] == std::ptrdiff_t(u) && is_intermediate(e) && defined_in[e] < std::ptrdiff_t(u) &&
+              std::find(dying.begin(), dying.end(), e) == dying.end())
+            dying.push_back(e);
+      for (std::size_t e : stored) {
+        if (head_output_[e] >= 0) {
+          entries_[e].data = head_arrays_[std::size_t(head_output_[e])].raw_data();
+          continue;
+        }
+        std::size_t bytes = entries_[e].size() * dtype_size(entries_[e].type);
+        std::size_t b = no_buffer;
+        if (in_place)
+          for (std::size_t& d : dying)
+            // The dying value's own size, not its buffer's (a pool buffer may be larger): a
+            // widening Cast must not write over elements it has not read yet.
+            if (d != no_buffer && entries_[d].size() == entries_[e].size() &&
+                dtype_size(entries_[d].type) == dtype_size(entries_[e].type)) {
+              b = buffer_of_[d];
+              d = no_buffer;  // handed over, not released
+              break;
+            }
+        if (b == no_buffer) b = pool_.acquire(bytes);
+        buffer_of_[e] = b;
+        entries_[e].data = pool_.data(b);
+      }
+      if (w.region) {
+        build_region(w, u, last_use);
+        ++regions;
+      } else {
+        build_node(w.nodes[0]);
+        ++per_op_nodes;
+      }
+      for (std::size_t d : dying)
+        if (d != no_buffer) pool_.release(buffer_of_[d]);
+      for (std::size_t e : stored)  // outputs nobody reads (BatchNorm's mean and var)
+        if (is_intermediate(e) && last_use[e] < 0) pool_.release(buffer_of_[e]);
+    }
+    if (ex_.forward_steps == std::size_t(-1)) {
+      copy_remaining_outputs(0, num_forward_heads_);
+      ex_.forward_steps = ex_.steps.size();
+    }
+    copy_remaining_outputs(num_forward_heads_, g_.heads.size());
+
+    std::size_t planned = 0;
+    for (const auto& b : ex_.buffers) planned += b.nbytes();
+    ex_.intermediate_bytes = planned;
+    if (blocked)
+      ex_.description = "blocked fused interpreter (" + std::to_string(regions) + " elementwise region" +
+                        (regions == 1 ? "" : "s") + ", blocks of " + std::to_string(block_size()) + " elements" +
+                        (per_op_nodes ? ", " + std::to_string(per_op_nodes) + " other node" +
+                                            (per_op_nodes == 1 ? "" : "s") + " per op"
+                                      : std::string()) +
+                        ")";
+    else if (on_gpu())
+      ex_.description = "per-op CUDA kernels on " + ex_.ctx.str() + " (" + std::to_string(per_op_nodes) + " node" +
+                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
+                        " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ")";
+    else
+      ex_.description = "per-op interpreter (" + std::to_string(per_op_nodes) + " node" +
+                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
+                        " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ", " +
+                        std::to_string(planned) + " bytes)";
+    if (grad_) {
+      std::size_t backward_nodes = 0;
+      for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid)
+        backward_nodes += !g_.nodes[nid]->is_variable() && is_backward(nid);
+      ex_.description += ", with " + std::to_string(backward_nodes) + " backward node" +
+                         (backward_nodes == 1 ? "" : "s") + " in backward()";
+    }
+  }
+
+  std::vector<tensor> inputs_of(std::size_t nid) const {
+    std::vector<tensor> in;
+    for (std::size_t e : g_.input_entries[nid]) in.push_back(entries_[e]);
+    return in;
+  }
+
+  void build_node(std::size_t nid) {
+    const graph_node& n = *g_.nodes[nid];
+    std::vector<tensor> in = inputs_of(nid);
+    std::vector<tensor> out(entries_.begin() + std::ptrdiff_t(g_.first_entry[nid]),
+                            entries_.begin() + std::ptrdiff_t(g_.first_entry[nid] + g_.num_entries[nid]));
+    if (kernels::is_elementwise(n)) {
+      if (on_gpu()) {
+        auto launch = gpu_kernel(n, in.at(0).type, out.at(0).type);
+        auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);  // parses the attributes
+        add_gpu_step(launch, in, out[0], k.params);
+      } else {
+        auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);
+        ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
+      }
+    } else {
+      auto k = kernels::make_nn_kernel(n, in, out, &ex_.state);
+      ex_.steps.push_back([k, in, out] { k(in, out); });
+    }
+  }
+
+  gpu_elementwise_launch gpu_kernel(const graph_node& n, dtype in, dtype out) const {
+    gpu_elementwise_launch launch = ex_.gpu->find_elementwise(n.def->name, in, out);
+    if (!launch)
+      throw error(n.op + " node '" + n.name + "': no GPU kernel for " + std::string(dtype_name(in)) +
+                  (in == out ? "" : " to " + std::string(dtype_name(out))));
+    return launch;
+  }
+
+  // One kernel on the executor's current stream (read when the step runs: set_stream may change it).
+  void add_gpu_step(gpu_elementwise_launch launch, const std::vector<tensor>& in, const tensor& out,
+                    elementwise_params params) {
+    std::array<const void*, kernels::max_elementwise_inputs> ptrs{};
+    for (std::size_t j = 0; j < in.size() && j < ptrs.size(); ++j) ptrs[j] = in[j].data;
+    auto n = std::ptrdiff_t(out.size());
+    Executor::impl* ex = &ex_;  // the impl outlives its steps and never moves
+    ex_.steps.push_back(
+        [launch, ptrs, to = out.data, n, params, ex] { launch(ptrs.data(), to, n, params, ex->stream); });
+  }
+
+  std::ptrdiff_t block_size() const { return std::max<std::ptrdiff_t>(64, (options_.block_size + 63) / 64 * 64); }
+
+  void build_region(const unit& w, std::size_t u, const std::vector<std::ptrdiff_t>& last_use) {
+    auto p = std::make_shared<region_program>();
+    p->block = block_size();
+    p->n = std::ptrdiff_t(entries_[g_.first_entry[w.nodes[0]]].size());
+    // Registers for entries that never leave the region, reused once their last reader ran.
+    std::vector<int> reg(g_.total, -1);
+    std::vector<std::size_t> last_reader(g_.total, 0);  // index in w.nodes
+    for (std::size_t k = 0; k < w.nodes.size(); ++k)
+      for (std::size_t e : g_.input_entries[w.nodes[k]]) last_reader[e] = k;
+    std::vector<int> free_regs;
+    auto operand_of = [&](std::size_t e) {
+      operand o;
+      if (reg[e] >= 0)
+        o.reg = reg[e];
+      else
+        o.base = static_cast<std::byte*>(entries_[e].data), o.element_size = std::ptrdiff_t(dtype_size(entries_[e].type));
+      return o;
+    };
+    for (std::size_t k = 0; k < w.nodes.size(); ++k) {
+      std::size_t nid = w.nodes[k], e = g_.first_entry[nid];
+      instruction ins;
+      const auto& inputs = g_.input_entries[nid];
+      ins.kernel = kernels::find_elementwise(*g_.nodes[nid], entries_[inputs.at(0)].type, entries_[e].type);
+      ins.num_inputs = int(inputs.size());
+      for (std::size_t j = 0; j < inputs.size() && j < kernels::max_elementwise_inputs; ++j) ins.in[j] = operand_of(inputs[j]);
+      // Registers read for the last time here are free again; the output may take one of them
+      // when its elements have the same size (in place), never a narrower one (Cast widening).
+      std::vector<int> dying;
+      for (std::size_t j = 0; j < inputs.size(); ++j)
+        if (reg[inputs[j]] >= 0 && last_reader[inputs[j]] == k &&
+            std::find(dying.begin(), dying.end(), reg[inputs[j]]) == dying.end())
+          dying.push_back(reg[inputs[j]]);
+      bool stored = head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u);
+      if (!stored) {
+        if (dtype_size(entries_[inputs[0]].type) == dtype_size(entries_[e].type) && !dying.empty()) {
+          reg[e] = dying.back();
+          dying.pop_back();
+        } else if (!free_regs.empty()) {
+          reg[e] = free_regs.back();
+          free_regs.pop_back();
+        } else {
+          reg[e] = p->registers++;
+        }
+      }
+      free_regs.insert(free_regs.end(), dying.begin(), dying.end());
+      ins.out = operand_of(e);
+      p->code.push_back(ins);
+    }
+#if defined(_OPENMP)
+    p->threads = std::max(1, omp_get_max_threads());
+#endif
+    std::size_t scratch = std::size_t(p->threads) * std::size_t(p->registers) * std::size_t(p->register_bytes());
+    if (scratch > 0) {
+      ex_.buffers.emplace_back(shape{std::int64_t(scratch)}, dtype::uint8, cpu());
+      p->scratch = static_cast<std::byte*>(ex_.buffers.back().raw_data());  // never in the pool's free list
+    }
+    ex_.steps.push_back([p] { p->run(); });
+  }
+
+  // Heads [begin, end) not written directly: a variable given out as an output, or an entry
+  // given out twice.
+  void copy_remaining_outputs(std::size_t begin, std::size_t end) {
+    for (std::size_t k = begin; k < end; ++k) {
+      std::size_t e = g_.heads[k];
+      if (head_output_[e] == int(k)) continue;
+      const void* from = entries_[e].data;
+      void* to = head_arrays_[k].raw_data();
+      if (on_gpu()) {  // an identity kernel: ordered on the stream with the others, never through the host
+        dtype t = head_arrays_[k].dtype();
+        gpu_elementwise_launch copy = ex_.gpu->find_elementwise(ops::identity::names.mxnet, t, t);
+        if (!copy)
+          throw error("xsym::Symbol::bind: no GPU copy kernel for output '" + ex_.out_names[k] + "' (" +
+                      std::string(dtype_name(t)) + ")");
+        add_gpu_step(copy, {tensor{const_cast<void*>(from), t, entries_[e].dims}}, tensor{to, t, entries_[e].dims}, {});
+        continue;
+      }
+      std::size_t bytes = head_arrays_[k].nbytes();
+      ex_.steps.push_back([from, to, bytes] {
+        if (bytes) std::memcpy(to, from, bytes);
+      });
+    }
+  }
+};
+
+}  // namespace
+
+void detail::build_executor(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex,
+                            const std::map<std::string, ndarray>& args, const gradient_binding* gradients) {
+  builder(s, ctx, options, ex, gradients).bind(args);
+}
+
+}  // namespace xsym
