@@ -132,7 +132,7 @@ row measure(index n, int repeat, int threads, Hand hand) {
     in[a].resize(std::size_t(n));
     for (std::size_t i = 0; i < std::size_t(n); ++i) in[a][i] = W::input(int(a), i);
     args.emplace(W::args[a], xsym::ndarray::array<float>(in[a]));
-    grads.emplace(W::args[a], xsym::ndarray::zeros({std::size_t(n)}));
+    grads.emplace(W::args[a], xsym::ndarray::zeros({std::int64_t(n)}));
   }
   std::vector<float> hv(static_cast<std::size_t>(n));
   for (std::size_t i = 0; i < hv.size(); ++i) hv[i] = 0.5f + unit(7, i);
@@ -151,7 +151,7 @@ row measure(index n, int repeat, int threads, Hand hand) {
   xsym::Symbol s = g;
   for (auto path : {xsym::execution_path::per_op, xsym::execution_path::blocked_fused}) {
     std::map<std::string, xsym::ndarray> symbol_grads;
-    for (const auto& name : W::args) symbol_grads.emplace(name, xsym::ndarray::zeros({std::size_t(n)}));
+    for (const auto& name : W::args) symbol_grads.emplace(name, xsym::ndarray::zeros({std::int64_t(n)}));
     auto ex = s.bind(xsym::cpu(0), args, {.path = path, .args_grad = symbol_grads});
     double ms = median_ms(repeat, [&] {
       ex.forward(true);

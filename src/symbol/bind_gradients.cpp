@@ -8,6 +8,7 @@
 
 #include "gradient_pass.hpp"
 #include "xsym/core/error.hpp"
+#include "xsym/exec/check_gradient.hpp"
 #include "xsym/ops/table.hpp"
 #include "xsym/symbol/gpu_backend.hpp"
 

@@ -58,7 +58,9 @@ void check_gradients(const Symbol& s, const std::map<std::string, ndarray>& args
     const shape out_shape = ex.outputs()[0].shape();
     const auto head = distinct(out_shape.size(), 11, 0.5, 1.5);
     ex.backward({array(head, out_shape)});
-    for (const auto& [name, a] : args) {
+    for (const auto& entry : args) {  // not a structured binding: clang 14 cannot capture those
+      const std::string& name = entry.first;
+      const ndarray& a = entry.second;
       const auto got = grads.at(name).to_vector<double>();
       const auto x = a.to_vector<double>();
       for (std::size_t i = 0; i < x.size(); ++i) {

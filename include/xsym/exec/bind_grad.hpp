@@ -18,6 +18,7 @@
 
 #include "../expr/gradient.hpp"
 #include "bind.hpp"
+#include "check_gradient.hpp"
 #include "grad_req.hpp"
 
 namespace xsym {
