@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "kernel_rows.hpp"
 #include "kernels.hpp"
 #include "xsym/exec/cpu_loop.hpp"
 #include "xsym/exec/lower.hpp"
@@ -16,9 +17,6 @@
 namespace xsym::kernels {
 
 namespace {
-
-constexpr std::size_t num_codes = 7;  // MXNet's type codes 0..6; float16 (2) has no kernels
-using kernel_row = std::array<elementwise_fn, num_codes>;
 
 template <class T>
 using in = lowered::load<T>;
@@ -33,13 +31,6 @@ void backward_kernel(const void* const* x, void* out, std::ptrdiff_t n, const el
   [&]<std::size_t... J>(std::index_sequence<J...>) {
     exec::run_range(0, n, exec::output_stage<Out, F>{static_cast<Out*>(out), F{param, {static_cast<const In*>(x[J])}...}});
   }(std::index_sequence_for<In...>{});
-}
-
-template <class Make>
-kernel_row row(Make make) {
-  kernel_row r{};
-  [&]<class... T>(type_list<T...>) { ((r[std::size_t(dtype_of<T>)] = make(T{})), ...); }(element_types{});
-  return r;
 }
 
 struct backward_table {

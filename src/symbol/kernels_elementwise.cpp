@@ -11,6 +11,7 @@
 #include <omp.h>
 #endif
 
+#include "kernel_rows.hpp"
 #include "kernels.hpp"
 #include "xsym/core/error.hpp"
 #include "xsym/exec/cpu_loop.hpp"
@@ -22,9 +23,6 @@
 namespace xsym::kernels {
 
 namespace {
-
-constexpr std::size_t num_codes = 7;  // MXNet's type codes 0..6; float16 (2) has no kernels
-using kernel_row = std::array<elementwise_fn, num_codes>;
 
 template <class T>
 using in = lowered::load<T>;
@@ -62,14 +60,6 @@ template <class To, class From>
 void cast_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
   using F = lowered::apply<ops::cast<To>, ops::no_param, in<From>>;
   exec::run_range(0, n, exec::output_stage<To, F>{static_cast<To*>(out), F{{}, {static_cast<const From*>(x[0])}}});
-}
-
-// A row of kernels, one per element type, indexed by type code: make(T{}) for each T.
-template <class Make>
-kernel_row row(Make make) {
-  kernel_row r{};
-  [&]<class... T>(type_list<T...>) { ((r[std::size_t(dtype_of<T>)] = make(T{})), ...); }(element_types{});
-  return r;
 }
 
 // op name (canonical) -> kernels by input type code.
