@@ -2,12 +2,14 @@
 // ndarray: an n-dimensional array with a shape, a dtype and a context, sharing its storage
 // between copies of the handle (as MXNet's NDArray). Deep copies are explicit: copy(), copyto().
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../core/context.hpp"
@@ -21,6 +23,18 @@ namespace xsym {
 
 template <element_type T>
 class typed_ndarray;
+class ndarray;
+class array_dict;
+struct loaded_arrays;
+
+/// A range of (name, array) pairs, in the order to save them: array_dict,
+/// std::map<std::string, ndarray>, std::vector<std::pair<std::string, ndarray>>.
+template <class R>
+concept named_arrays = requires(const R& r) {
+  { r.begin()->first } -> std::convertible_to<std::string_view>;
+  { r.begin()->second } -> std::convertible_to<const ndarray&>;
+  r.end();
+};
 
 class ndarray {
  public:
@@ -158,6 +172,20 @@ class ndarray {
   /// True when both handles share storage.
   bool same_storage(const ndarray& other) const { return storage_ == other.storage_; }
 
+  // .params files, byte-compatible with MXNet 1.x (format and errors: params_file.hpp).
+  /// MXNet's `mx.nd.save(path, [a, b])`: writes the arrays, without names, to `path`. Arrays on a
+  /// GPU are copied to the host; each keeps its context in the file, as MXNet writes it. Throws
+  /// xsym::error when the file cannot be written.
+  static void save(const std::string& path, const std::vector<ndarray>& arrays);
+  /// MXNet's `mx.nd.save(path, {"arg:w": w, ...})`: the arrays with their names, in the order of
+  /// `arrays` (an array_dict, a std::map, a vector of pairs).
+  template <named_arrays Arrays>
+  static void save(const std::string& path, const Arrays& arrays);
+  /// MXNet's `mx.nd.load(path)`: the arrays of a .params file, on cpu(), with their names when it
+  /// has them. Reads MXNet's V2 and V3 arrays and the older V1 and magic-less formats. Throws
+  /// xsym::error naming the file, the byte offset and what is wrong for any malformed file.
+  static loaded_arrays load(const std::string& path);
+
  protected:
   struct uninitialized {};
   ndarray(xsym::shape s, xsym::dtype t, xsym::context ctx, uninitialized)
@@ -243,3 +271,8 @@ inline ndarray ndarray::full(xsym::shape s, double value, xsym::dtype t, xsym::c
 }
 
 }  // namespace xsym
+
+// save and load are inline, so every translation unit that calls them needs their definitions:
+// including them here, after the complete ndarray they need, means that including ndarray.hpp is
+// enough (no link error). params_file.hpp includes this header back; #pragma once breaks the cycle.
+#include "params_file.hpp"
