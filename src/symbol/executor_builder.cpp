@@ -434,6 +434,7 @@ class builder {
         if (b == no_buffer) b = pool_.acquire(bytes);
         buffer_of_[e] = b;
         entries_[e].data = pool_.data(b);
+        entries_[e].needed = !(is_intermediate(e) && last_use[e] < 0);
       }
       if (w.region) {
         build_region(w, u, last_use);

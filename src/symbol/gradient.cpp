@@ -138,7 +138,10 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
           if (!joint[j]) {
             std::vector<node_entry> inputs;
             if (!consumer.def->loss) inputs.push_back(gradient[j]);
-            for (std::uint32_t o = 0; o < g.num_entries[j]; ++o) inputs.push_back({g.nodes[j], o, 0});
+            // The op's own outputs: a node loaded from MXNet may have more (a Gluon export's
+            // Pooling lists a workspace output), which xsym neither computes nor reads.
+            const auto outputs = std::uint32_t(std::min<std::size_t>(g.num_entries[j], consumer.def->num_outputs));
+            for (std::uint32_t o = 0; o < outputs; ++o) inputs.push_back({g.nodes[j], o, 0});
             inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
             joint[j] = make_node(backward, std::move(inputs), op_attributes(consumer));
             joint[j]->num_outputs = std::uint32_t(consumer.inputs.size());

@@ -24,6 +24,9 @@ struct tensor {
   void* data = nullptr;
   xsym::dtype type = xsym::dtype::float32;
   xsym::shape dims;
+  /// False for an output nothing reads (the data gradient of a first layer): a kernel may skip
+  /// computing it. It still has a buffer, so a kernel that ignores this stays correct.
+  bool needed = true;
 
   std::size_t size() const { return dims.size(); }
   template <class T>

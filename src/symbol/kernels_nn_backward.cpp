@@ -394,15 +394,18 @@ nn_kernel make_fully_connected_backward(const graph_node& n, std::span<const ten
   expect_size(n, in[0], std::size_t(M * N), "the head gradient");
   expect_size(n, in[3], std::size_t(N * K), "weight (input 1)");
   auto transposed = std::make_shared<std::vector<T>>(std::size_t(M * N));  // ograd^T, N x M
-  return [M, N, K, no_bias, transposed](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+  const bool need_dx = out[0].needed;  // not for a first layer: its data gets no gradient
+  return [M, N, K, no_bias, need_dx, transposed](std::span<const tensor> inputs, std::span<const tensor> outputs) {
     const T* g = inputs[0].as<T>();
     const T* x = inputs[2].as<T>();
     const T* w = inputs[3].as<T>();
     T* dx = outputs[0].as<T>();
     T* dw = outputs[1].as<T>();
-    std::fill(dx, dx + M * K, T(0));
     std::fill(dw, dw + N * K, T(0));
-    gemm_nn(M, K, N, g, N, w, K, dx, K, true);
+    if (need_dx) {
+      std::fill(dx, dx + M * K, T(0));
+      gemm_nn(M, K, N, g, N, w, K, dx, K, true);
+    }
     T* gt = transposed->data();
     for (i64 i = 0; i < M; ++i)
       for (i64 j = 0; j < N; ++j) gt[j * M + i] = g[i * N + j];

@@ -202,8 +202,9 @@ nn_kernel make_convolution_backward(const graph_node& n, std::span<const tensor>
   const std::size_t partial_size = slots > 1 ? slots * w_size : 0;
   auto scratch = std::make_shared<std::vector<T>>(slots * (col_size + tmp_size) + w_size + partial_size);
 
-  return [P, scratch, slots, col_size, tmp_size, w_size](std::span<const tensor> inputs,
-                                                         std::span<const tensor> outputs) {
+  const bool need_dx = out[0].needed;  // not for a first layer: its data gets no gradient
+  return [P, scratch, slots, col_size, tmp_size, w_size, need_dx](std::span<const tensor> inputs,
+                                                                  std::span<const tensor> outputs) {
     const conv_plan& c = *P;
     const T* og = inputs[0].as<T>();
     const T* x = inputs[2].as<T>();
@@ -216,7 +217,7 @@ nn_kernel make_convolution_backward(const graph_node& n, std::span<const tensor>
     for (i64 gr = 0; gr < c.groups; ++gr)
       for (i64 f = 0; f < c.fg; ++f)
         for (i64 r = 0; r < c.rows; ++r) wt[(gr * c.rows + r) * c.fg + f] = w[(gr * c.fg + f) * c.rows + r];
-    parallel_chunks(i64(outputs[0].size()), 1, [&](i64 b, i64 e) { std::fill(dx + b, dx + e, T(0)); });
+    if (need_dx) parallel_chunks(i64(outputs[0].size()), 1, [&](i64 b, i64 e) { std::fill(dx + b, dx + e, T(0)); });
     std::fill(dw, dw + w_size, T(0));
     if (slots > 1) std::fill(partial, partial + slots * w_size, T(0));
 
@@ -243,6 +244,7 @@ nn_kernel make_convolution_backward(const graph_node& n, std::span<const tensor>
       }
       T* dwg = (slots > 1 ? partial + std::size_t(slot) * w_size : dw) + gr * c.fg * c.rows;
       gemm_nt(c.fg, c.rows, O, G, O, X, O, dwg, c.rows);
+      if (!need_dx) return;
       // d data: W^T G, straight into d data when the columns are the image, else through col2im.
       const T* Wt = wt + gr * c.rows * c.fg;
       if (c.direct) {
