@@ -11,6 +11,8 @@
 
 #include <xsym/xsym.hpp>
 
+#include "../support/error_message.hpp"
+
 namespace {
 
 auto a = xsym::variable<"A">();
@@ -26,14 +28,7 @@ std::vector<T> read(const ndarray& x) { return x.to_vector<T>(); }
 template <class T = float>
 ndarray filled(std::size_t n, T value) { return ndarray::array<T>(std::vector<T>(n, value)); }
 
-std::string message_of(auto&& f) {
-  try {
-    f();
-  } catch (const xsym::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using xsym::test::message_of;
 
 /// Central finite difference of f at x along coordinate i of argument k, in float64.
 template <class F>

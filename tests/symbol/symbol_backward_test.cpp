@@ -13,6 +13,8 @@
 
 #include <xsym/xsym.hpp>
 
+#include "../support/error_message.hpp"
+
 namespace {
 
 using xsym::grad_req;
@@ -29,14 +31,7 @@ std::vector<T> read(const ndarray& x) { return x.to_vector<T>(); }
 template <class T = double>
 ndarray from(std::vector<T> v) { return ndarray::array<T>(std::move(v)); }
 
-std::string message_of(auto&& f) {
-  try {
-    f();
-  } catch (const xsym::error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using xsym::test::message_of;
 
 // Inputs away from every kink of the graphs below, in float64.
 std::vector<double> values(std::size_t n, double offset) {
