@@ -4,7 +4,8 @@
 // Prints one line per epoch (time, samples per second, train and test accuracy) and writes the
 // split as raw float32 files into --out, for benchmarks/torch_train_mlp.py (the PyTorch peer,
 // run on the same data by scripts/bench-train).
-//   train_mlp [--epochs 10] [--out DIR] [--seed 42]
+//   train_mlp [--epochs 10] [--out DIR] [--seed 42] [--run-seed 1]
+// (--seed: the train/test split; --run-seed: the shuffle and the initial weights)
 // Threads: OMP_NUM_THREADS.
 #include <chrono>
 #include <cstdio>
@@ -41,13 +42,14 @@ xsym::Symbol test_mlp() {
 
 int main(int argc, char** argv) {
   std::size_t epochs = 10;
-  std::uint64_t seed = 42;
+  std::uint64_t seed = 42, run_seed = 1;
   std::string out;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--epochs") epochs = std::stoul(argv[i + 1]);
     else if (flag == "--out") out = argv[i + 1];
     else if (flag == "--seed") seed = std::stoull(argv[i + 1]);
+    else if (flag == "--run-seed") run_seed = std::stoull(argv[i + 1]);
     else {
       std::fprintf(stderr, "train_mlp: unknown flag %s\n", flag.c_str());
       return 2;
@@ -66,11 +68,11 @@ int main(int argc, char** argv) {
     write_raw(out + "/test_labels.f32", test_set.labels);
   }
 
-  xsym::io::NDArrayIter train(train_set.images, train_set.labels, {.batch_size = 100, .shuffle = true, .seed = 1});
+  xsym::io::NDArrayIter train(train_set.images, train_set.labels, {.batch_size = 100, .shuffle = true, .seed = run_seed});
   xsym::io::NDArrayIter test(test_set.images, test_set.labels, {.batch_size = 100});
   xsym::module mod(test_mlp());
   mod.bind(train.provide_data(), train.provide_label());
-  mod.init_params(xsym::init::initializer(xsym::init::xavier{}, 7));
+  mod.init_params(xsym::init::initializer(xsym::init::xavier{}, run_seed));
   mod.init_optimizer(xsym::optim::sgd{.learning_rate = 0.1f, .momentum = 0.9f, .wd = 4e-4f});
   xsym::metric::Accuracy train_acc, test_acc;
   std::printf("epoch seconds samples_per_s train_accuracy test_accuracy\n");
