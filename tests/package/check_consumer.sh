@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# check_consumer.sh <xsym source dir> <work dir>   (CTest test package/consumer)
+# check_consumer.sh <xsym source dir> <xsym build dir> <work dir>   (CTest test package/consumer)
 # Builds and runs tests/package/consumer against xsym
-#   (a) through add_subdirectory(<xsym source dir>)
-#   (b) through find_package(xsym CONFIG REQUIRED) after `cmake --install` of a fresh,
-#       tests-off configure of xsym into <work dir>/prefix.
+#   (a) through add_subdirectory(<xsym source dir>), which configures and builds xsym as a
+#       subproject (tests and examples off by default there).
+#   (b) through find_package(xsym CONFIG REQUIRED) after `cmake --install <xsym build dir>`, the
+#       build under test, into <work dir>/prefix. (Installing the tested build rather than
+#       building xsym twice more keeps CI's time down; (a) already builds it from scratch.)
 #   (d) a consumer built with -O3 -Wall -Wextra -Werror by g++ and by clang++, from (b)'s install.
-#   (c) with XSYM_CUDA_COMPILER set (xsym built with CUDA): the same install with CUDA on, and a
-#       consumer .cu file linking xsym::cuda from find_package(xsym COMPONENTS cuda).
+#   (c) with XSYM_CUDA_COMPILER set (the build under test has CUDA on): a consumer .cu file
+#       linking xsym::cuda from find_package(xsym COMPONENTS cuda), from the same install.
 # Environment (set by tests/CMakeLists.txt): XSYM_CMAKE, XSYM_GENERATOR, XSYM_CXX,
 # XSYM_PREFIX_PATH (':'-separated, e.g. .device-deps on the GPU machine), XSYM_CUDA_COMPILER.
 set -euo pipefail
 
 src=$(cd "$1" && pwd)
-work=$2
+build=$(cd "$2" && pwd)
+work=$3
 cmake=${XSYM_CMAKE:-cmake}
 gen=${XSYM_GENERATOR:-Ninja}
 consumer="$src/tests/package/consumer"
@@ -35,13 +38,8 @@ step "(a) add_subdirectory"
 "$work/subdir/consumer_runtime"
 echo "add_subdirectory consumer: OK"
 
-step "(b) cmake --install, then find_package"
-"$cmake" -S "$src" -B "$work/xsym-build" "${common[@]}" \
-  ${prefix_path:+"-DCMAKE_PREFIX_PATH=${prefix_path//:/;}"} \
-  -DXSYM_BUILD_TESTS=OFF -DXSYM_BUILD_EXAMPLES=OFF -DXSYM_BUILD_BENCHMARKS=OFF \
-  -DXSYM_ENABLE_CUDA=OFF -DCMAKE_INSTALL_PREFIX="$work/prefix"
-"$cmake" --build "$work/xsym-build"
-"$cmake" --install "$work/xsym-build"
+step "(b) cmake --install of the build under test, then find_package"
+"$cmake" --install "$build" --prefix "$work/prefix"
 "$cmake" -S "$consumer" -B "$work/installed" "${common[@]}" \
   "-DCMAKE_PREFIX_PATH=$work/prefix${prefix_path:+;${prefix_path//:/;}}"
 "$cmake" --build "$work/installed"
@@ -61,16 +59,10 @@ done
 echo "-Werror consumers: OK"
 
 if [[ -n "${XSYM_CUDA_COMPILER:-}" ]]; then
-  step "(c) cmake --install with CUDA, then find_package(xsym COMPONENTS cuda) from a .cu file"
+  step "(c) find_package(xsym COMPONENTS cuda) from a .cu file, from (b)'s install"
   cuda=("-DCMAKE_CUDA_COMPILER=$XSYM_CUDA_COMPILER" -DCMAKE_CUDA_ARCHITECTURES=90)
-  "$cmake" -S "$src" -B "$work/xsym-cuda-build" "${common[@]}" "${cuda[@]}" \
-    ${prefix_path:+"-DCMAKE_PREFIX_PATH=${prefix_path//:/;}"} \
-    -DXSYM_BUILD_TESTS=OFF -DXSYM_BUILD_EXAMPLES=OFF -DXSYM_BUILD_BENCHMARKS=OFF \
-    -DXSYM_ENABLE_CUDA=ON -DCMAKE_INSTALL_PREFIX="$work/prefix-cuda"
-  "$cmake" --build "$work/xsym-cuda-build"
-  "$cmake" --install "$work/xsym-cuda-build"
   "$cmake" -S "$consumer" -B "$work/installed-cuda" "${common[@]}" "${cuda[@]}" -DCONSUMER_CUDA=ON \
-    "-DCMAKE_PREFIX_PATH=$work/prefix-cuda${prefix_path:+;${prefix_path//:/;}}"
+    "-DCMAKE_PREFIX_PATH=$work/prefix${prefix_path:+;${prefix_path//:/;}}"
   "$cmake" --build "$work/installed-cuda"
   "$work/installed-cuda/consumer_cuda"
   echo "find_package(xsym COMPONENTS cuda) consumer: OK"

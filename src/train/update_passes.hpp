@@ -21,11 +21,11 @@
 #include <string_view>
 #include <utility>
 
-#include "../core/error.hpp"
-#include "../exec/cpu_loop.hpp"
-#include "../exec/lower_plan.hpp"
-#include "../expr/graph.hpp"
-#include "../expr/operators.hpp"
+#include <xsym/core/error.hpp>
+#include <xsym/exec/cpu_loop.hpp>
+#include <xsym/exec/lower_plan.hpp>
+#include <xsym/expr/graph.hpp>
+#include <xsym/expr/operators.hpp>
 
 namespace xsym::optim::detail {
 
