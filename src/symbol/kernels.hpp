@@ -124,4 +124,16 @@ template <class T>
 nn_kernel make_batch_norm_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out,
                                    const run_state* state);
 
+// ---- broadcasting and reductions (kernels_broadcast.cpp, kernels_reduce.cpp), every element
+// type forward, float32 and float64 backward --------------------------------------------------
+
+/// True for broadcast_add ... broadcast_lesser_equal, broadcast_to, broadcast_axis and
+/// broadcast_like, and their `_backward_` ops.
+bool is_broadcast_op(std::string_view op);
+nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+/// True for sum, mean, prod, max, min, nansum, nanprod, norm, argmax, argmin and the backward
+/// ops of the differentiable ones.
+bool is_reduce_op(std::string_view op);
+nn_kernel make_reduce_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+
 }  // namespace xsym::kernels

@@ -677,12 +677,17 @@ const nn_op* find_nn_op(const graph_node& n) {
 }  // namespace
 
 bool has_nn_kernel(const graph_node& n) {
-  return !n.is_variable() && (find_nn_op(n) != nullptr || has_nn_backward_kernel(n));
+  return !n.is_variable() && (find_nn_op(n) != nullptr || has_nn_backward_kernel(n) || is_broadcast_op(op_name(n)) ||
+                              is_reduce_op(op_name(n)));
 }
 
 nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
                          const run_state* state) {
-  if (!n.is_variable() && has_nn_backward_kernel(n)) return make_nn_backward_kernel(n, inputs, outputs, state);
+  if (!n.is_variable()) {
+    if (is_broadcast_op(op_name(n))) return make_broadcast_kernel(n, inputs, outputs);
+    if (is_reduce_op(op_name(n))) return make_reduce_kernel(n, inputs, outputs);
+    if (has_nn_backward_kernel(n)) return make_nn_backward_kernel(n, inputs, outputs, state);
+  }
   const nn_op* op = n.is_variable() ? nullptr : find_nn_op(n);
   if (!op) throw error("xsym: node '" + n.name + "' (op " + n.op + ") has no network-op CPU kernel");
   if (op->any) return op->any(n, inputs, outputs);

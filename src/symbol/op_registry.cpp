@@ -4,12 +4,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <type_traits>
 #include <utility>
 #include <vector>
 #include <unordered_map>
 
 #include "xsym/ops/backward.hpp"
+#include "xsym/ops/broadcast.hpp"
 #include "xsym/ops/table.hpp"
+#include "infer_rules.hpp"
 #include "xsym/symbol/op_def.hpp"
 
 namespace xsym {
@@ -241,6 +245,46 @@ struct registry {
     for (const char* name : {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"})
       add_joint_backward(name, {true, false}, true);
     add_joint_backward("MakeLoss", {true}, true);
+
+    // Broadcasting and reductions (infer_tensor.cpp, kernels_broadcast.cpp, kernels_reduce.cpp).
+    std::apply(
+        [&](const auto&... form) {
+          (add(simple(form.name.data(), {"lhs", "rhs"}, broadcast_binary_shape, broadcast_binary_type),
+               form.alias.empty() ? std::initializer_list<const char*>{} : std::initializer_list<const char*>{form.alias.data()}),
+           ...);
+          (add_broadcast_backward<typename std::remove_cvref_t<decltype(form)>::op>(form.name), ...);
+        },
+        ops::broadcast_binary_ops);
+    add(simple("broadcast_to", {"data"}, broadcast_to_shape, broadcast_to_type));
+    add(simple("broadcast_axis", {"data"}, broadcast_axis_shape, broadcast_axis_type), {"broadcast_axes"});
+    add(simple("broadcast_like", {"lhs", "rhs"}, broadcast_like_shape, broadcast_like_type));
+    add_joint_backward("broadcast_to", {true});
+    add_joint_backward("broadcast_axis", {true});
+    add_joint_backward("broadcast_like", {true, false});
+    for (auto [name, alias] : {std::pair{"sum", "sum_axis"}, {"mean", ""}, {"prod", ""}, {"max", "max_axis"},
+                               {"min", "min_axis"}, {"nansum", ""}, {"nanprod", ""}, {"norm", ""}}) {
+      add(simple(name, {"data"}, reduce_shape, reduce_type),
+          *alias ? std::initializer_list<const char*>{alias} : std::initializer_list<const char*>{});
+      add_joint_backward(name, {true});
+    }
+    for (const char* name : {"argmax", "argmin"}) {
+      op_def d = simple(name, {"data"}, search_shape, search_type);
+      d.has_gradient = true;  // zero (MXNet's MakeZeroGradNodes)
+      d.input_gradients = {nullptr};
+      add(std::move(d));
+    }
+  }
+  /// A broadcast binary op's gradient: the joint `_backward_<name>` (both inputs), or none for
+  /// the comparisons, whose gradient is zero.
+  template <class B>
+  void add_broadcast_backward(std::string_view name) {
+    if constexpr (ops::differentiable<B, 0> || ops::differentiable<B, 1>) {
+      add_joint_backward(name, {ops::differentiable<B, 0>, ops::differentiable<B, 1>});
+    } else {
+      op_def& forward = *mutable_def(name);
+      forward.has_gradient = true;
+      forward.input_gradients = {nullptr, nullptr};
+    }
   }
 };
 

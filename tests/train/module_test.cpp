@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <xsym/expr/operators.hpp>
 #include <xsym/train/module.hpp>
 #include <xsym/train/mnist.hpp>
 

@@ -15,7 +15,7 @@
 
 namespace xsym {
 
-// ---- inference (MXNet's FInferShape / FInferType; the rules live in src/symbol/infer.cpp) ----
+// ---- inference (MXNet's FInferShape / FInferType; the rules: src/symbol/infer_rules.hpp) -----
 /// A shape while inference runs (MXNet's TShape in NumPy mode): no value when even the number of
 /// dimensions is unknown; a dimension of -1 is unknown.
 using partial_shape = std::optional<std::vector<std::int64_t>>;
@@ -73,36 +73,6 @@ struct op_def {
   /// Name of input i (for auto-created variables: `<node>_<input name>`).
   std::string input_name(std::size_t i) const;
 };
-
-/// The rules the registry assigns (defined in src/symbol/infer.cpp, after MXNet 1.9's).
-namespace infer_rules {
-// Each line declares op_shape and op_type.
-#define XSYM_INFER_RULE(op)                                                                      \
-  void op##_shape(const graph_node&, std::vector<partial_shape>&, std::vector<partial_shape>&); \
-  void op##_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
-XSYM_INFER_RULE(elemwise)           // all inputs and outputs: one shape, one dtype
-XSYM_INFER_RULE(cast)               // shape: elementwise; dtype: the output's from "dtype"
-XSYM_INFER_RULE(unary)              // input 0 and output 0: one shape, one dtype (Activation, ...)
-XSYM_INFER_RULE(softmax)
-XSYM_INFER_RULE(fully_connected)
-XSYM_INFER_RULE(convolution)
-XSYM_INFER_RULE(leaky_relu)
-XSYM_INFER_RULE(pooling)
-XSYM_INFER_RULE(flatten)
-XSYM_INFER_RULE(reshape)
-XSYM_INFER_RULE(concat)
-XSYM_INFER_RULE(batch_norm)
-XSYM_INFER_RULE(softmax_output)
-XSYM_INFER_RULE(regression_output)  // Linear, Logistic, MAERegressionOutput
-XSYM_INFER_RULE(dropout)
-#undef XSYM_INFER_RULE
-/// _backward_Cast's dtypes: the gradient's and the output's are one, the result is the data's.
-void backward_cast_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
-/// A joint backward op (op_def::joint_backward): output k is shaped and typed as its last
-/// inputs' input k (the forward node's inputs come last).
-void joint_backward_shape(const graph_node&, std::vector<partial_shape>&, std::vector<partial_shape>&);
-void joint_backward_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);
-}  // namespace infer_rules
 
 /// The registry entry of op `name` (canonical name or alias), or null when xsym does not know it.
 const op_def* find_op(std::string_view name);

@@ -1,0 +1,259 @@
+// Reductions on the CPU, forward and backward (MXNet 1.9's broadcast_reduce_op_value.cc and
+// mshadow's reducers): sum, mean, prod, max, min, nansum, nanprod, norm (ord 1 and 2), argmax
+// and argmin, with axis, keepdims and exclude. Each output element folds its group in row-major
+// order on one thread, so the bits do not depend on the thread count; float32 accumulates in
+// double. max and min propagate NaN (mshadow's red::maximum); argmax and argmin give the first
+// index of the extreme, a NaN counting as the extreme (NumPy's rule), as an index in the data's
+// dtype (MXNet's legacy argmax).
+//
+// Gradients (MXNet's ReduceAxesBackwardUseInOut with the same element functions): sum the head
+// gradient broadcast back; mean that over the count; prod g·out/x; max and min g where x equals
+// the result (every tie gets it); nansum g where x is not NaN; nanprod g·out/x there; norm ord 2
+// g·x/out, ord 1 g·sign(x).
+#include <cmath>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+#include "kernels.hpp"
+#include "nn_support.hpp"
+#include "tensor_loops.hpp"
+#include "tensor_shapes.hpp"
+#include "xsym/ops/arithmetic.hpp"
+
+namespace xsym::kernels {
+
+namespace {
+
+using namespace nn;
+using loops::broadcast_strides;
+using loops::contiguous_strides;
+using loops::offsets;
+
+dims dims_of(const tensor& t) { return dims(t.dims.begin(), t.dims.end()); }
+
+enum class reducer { sum, mean, prod, max, min, nansum, nanprod, norm, argmax, argmin };
+
+struct reducer_name {
+  std::string_view name, alias;
+  reducer r;
+};
+constexpr reducer_name reducers[] = {
+    {"sum", "sum_axis", reducer::sum},       {"mean", "", reducer::mean},       {"prod", "", reducer::prod},
+    {"max", "max_axis", reducer::max},       {"min", "min_axis", reducer::min}, {"nansum", "", reducer::nansum},
+    {"nanprod", "", reducer::nanprod},       {"norm", "", reducer::norm},       {"argmax", "", reducer::argmax},
+    {"argmin", "", reducer::argmin},
+};
+
+const reducer_name* find_reducer(std::string_view op) {
+  for (const auto& r : reducers)
+    if (r.name == op || (!r.alias.empty() && r.alias == op)) return &r;
+  return nullptr;
+}
+
+template <class T>
+using acc_type = std::conditional_t<std::is_same_v<T, float>, double, T>;
+
+template <class T>
+bool is_nan(T x) {
+  if constexpr (std::is_floating_point_v<T>) return std::isnan(x);
+  else return false;
+}
+
+// The geometry: the data's shape, which axes fold, and the output's shape with keepdims.
+struct fold_geometry {
+  dims data, kept;        // kept: the output's shape with every folded axis as 1
+  std::vector<bool> folded;
+  i64 count = 1;          // elements per output element
+};
+
+fold_geometry geometry(const graph_node& n, const dims& data) {
+  fold_geometry g;
+  g.data = data;
+  const std::string_view op = op_name(n);
+  const std::string_view forward = op.starts_with("_backward_") ? op.substr(10) : op;
+  if (forward == "argmax" || forward == "argmin") {
+    const auto s = detail::parse_search(params(n), data.size());
+    g.folded.assign(data.size(), !s.axis);
+    if (s.axis) g.folded[*s.axis] = true;
+  } else {
+    g.folded = detail::reduced_axes(detail::parse_reduce(params(n)), data);
+  }
+  g.kept = data;
+  for (std::size_t a = 0; a < data.size(); ++a)
+    if (g.folded[a]) g.count *= data[a], g.kept[a] = 1;
+  return g;
+}
+
+std::size_t elements(const dims& d) {
+  i64 p = 1;
+  for (i64 x : d) p *= x;
+  return std::size_t(p);
+}
+
+// ---- forward --------------------------------------------------------------------------------
+
+template <class T>
+T fold_group(reducer r, int ord, const loops::reduction_loop<1>& loop, const T* x, i64 j, i64 count) {
+  using A = acc_type<T>;
+  switch (r) {
+    case reducer::sum:
+    case reducer::mean:
+    case reducer::nansum: {
+      A s = 0;
+      loop.visit(j, [&](const offsets<1>& o, i64) {
+        const T v = x[o[0]];
+        if (r == reducer::nansum && is_nan(v)) return;
+        if constexpr (std::is_integral_v<T>) s = arith::add(s, v);
+        else s += v;
+      });
+      if (r != reducer::mean) return T(s);
+      if constexpr (std::is_integral_v<T>) return arith::div(T(s), T(count));
+      else return T(s / A(count));
+    }
+    case reducer::prod:
+    case reducer::nanprod: {
+      A s = 1;
+      loop.visit(j, [&](const offsets<1>& o, i64) {
+        const T v = x[o[0]];
+        if (r == reducer::nanprod && is_nan(v)) return;
+        if constexpr (std::is_integral_v<T>) s = arith::mul(s, v);
+        else s *= v;
+      });
+      return T(s);
+    }
+    case reducer::max:
+    case reducer::min: {
+      // mshadow's red::maximum / red::minimum: a NaN, once met, stays.
+      T s = r == reducer::max ? std::numeric_limits<T>::lowest() : std::numeric_limits<T>::max();
+      loop.visit(j, [&](const offsets<1>& o, i64) {
+        const T v = x[o[0]];
+        if (is_nan(s)) return;
+        if (r == reducer::max ? !(s >= v) : !(s <= v)) s = v;
+      });
+      return s;
+    }
+    case reducer::norm: {
+      if constexpr (std::is_integral_v<T>) {
+        return T(0);  // refused at bind
+      } else if (ord == 1) {
+        A s = 0;
+        loop.visit(j, [&](const offsets<1>& o, i64) { s += std::fabs(x[o[0]]); });
+        return T(s);
+      } else {
+        // LAPACK's nrm2: a running scale and scaled sum of squares, so that no square overflows.
+        A scale = 0, ssq = 1;
+        loop.visit(j, [&](const offsets<1>& o, i64) {
+          const A v = std::fabs(A(x[o[0]]));
+          if (v == 0) return;
+          if (scale < v || std::isnan(v)) {
+            ssq = 1 + ssq * (scale / v) * (scale / v);
+            scale = v;
+          } else {
+            ssq += (v / scale) * (v / scale);
+          }
+        });
+        return T(scale * std::sqrt(ssq));
+      }
+    }
+    case reducer::argmax:
+    case reducer::argmin: {
+      T best{};
+      i64 at = -1;
+      loop.visit(j, [&](const offsets<1>& o, i64 r_index) {
+        const T v = x[o[0]];
+        if (at >= 0 && is_nan(best)) return;
+        if (at < 0 || is_nan(v) || (r == reducer::argmax ? v > best : v < best)) best = v, at = r_index;
+      });
+      return T(at < 0 ? 0 : at);
+    }
+  }
+  return T(0);
+}
+
+nn_kernel make_forward(const graph_node& n, reducer r, std::span<const tensor> in, std::span<const tensor> out) {
+  expect_counts(n, in, 1, out, 1);
+  const dtype t = in[0].type;
+  if (out[0].type != t)
+    fail(n, "output 0 is " + std::string(dtype_name(out[0].type)) + " but the data is " +
+                std::string(dtype_name(t)));
+  const fold_geometry g = geometry(n, dims_of(in[0]));
+  expect_size(n, out[0], elements(g.kept), "output 0");
+  int ord = 2;
+  if (r == reducer::norm) {
+    if (!runs(t)) unsupported_dtype(n, t);
+    ord = int(params(n).get_int("ord", 2));
+    if (ord != 1 && ord != 2) params(n).bad("ord", *params(n).raw("ord"), "1 or 2");
+  }
+  const loops::reduction_loop<1> loop(g.data, g.folded, {contiguous_strides(g.data)});
+  nn_kernel k;
+  visit_element_type(t, [&]<class T>(T) {
+    k = [r, ord, loop, count = g.count](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+      const T* x = inputs[0].as<T>();
+      T* y = outputs[0].as<T>();
+      loop.for_each_group([&](i64 j) { y[j] = fold_group<T>(r, ord, loop, x, j, count); });
+    };
+  });
+  return k;
+}
+
+// ---- backward: in (ograd, out, data), out (d data) --------------------------------------------
+
+template <class T>
+nn_kernel backward_kernel(reducer r, int ord, const fold_geometry& g) {
+  const dims sy = broadcast_strides(g.kept, g.data);  // the head gradient and the output
+  const dims sx = contiguous_strides(g.data);
+  return [r, ord, g, sy, sx](std::span<const tensor> in, std::span<const tensor> out) {
+    const T* gy = in[0].as<T>();
+    const T* y = in[1].as<T>();
+    const T* x = in[2].as<T>();
+    T* d = out[0].as<T>();
+    const T count = T(g.count);
+    loops::for_each_element<2>(g.data, {sy, sx}, [&](i64 i, const offsets<2>& o) {
+      const T gi = gy[o[0]], yi = y[o[0]], xi = x[o[1]];
+      T v{};
+      switch (r) {
+        case reducer::sum: v = gi; break;
+        case reducer::mean: v = gi / count; break;
+        case reducer::prod: v = gi * (yi / xi); break;
+        case reducer::max:
+        case reducer::min: v = gi * T(xi == yi); break;
+        case reducer::nansum: v = std::isnan(xi) ? T(0) : gi; break;
+        case reducer::nanprod: v = std::isnan(xi) ? T(0) : gi * (yi / xi); break;
+        case reducer::norm: v = ord == 1 ? gi * T((xi > 0) - (xi < 0)) : gi * (xi / yi); break;
+        case reducer::argmax:
+        case reducer::argmin: v = T(0); break;
+      }
+      d[i] = v;
+    });
+  };
+}
+
+nn_kernel make_backward(const graph_node& n, reducer r, std::span<const tensor> in, std::span<const tensor> out) {
+  expect_counts(n, in, 3, out, 1);
+  const dtype t = uniform_dtype(n, in, 3, out, 1);
+  const fold_geometry g = geometry(n, dims_of(in[2]));
+  expect_size(n, in[0], elements(g.kept), "the head gradient");
+  expect_size(n, in[1], elements(g.kept), "input 1 (the output)");
+  expect_size(n, out[0], elements(g.data), "output 0");
+  const int ord = r == reducer::norm ? int(params(n).get_int("ord", 2)) : 2;
+  return t == dtype::float32 ? backward_kernel<float>(r, ord, g) : backward_kernel<double>(r, ord, g);
+}
+
+}  // namespace
+
+bool is_reduce_op(std::string_view op) {
+  if (op.starts_with("_backward_")) op.remove_prefix(10);
+  return find_reducer(op) != nullptr;
+}
+
+nn_kernel make_reduce_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  const std::string_view op = op_name(n);
+  const bool backward = op.starts_with("_backward_");
+  const reducer_name* r = find_reducer(backward ? op.substr(10) : op);
+  if (!r) fail(n, "is not a reduction");
+  return backward ? make_backward(n, r->r, in, out) : make_forward(n, r->r, in, out);
+}
+
+}  // namespace xsym::kernels
