@@ -1,7 +1,8 @@
 #pragma once
 // The shape and dtype rules the op registry assigns (op_registry.cpp), after MXNet 1.9's
 // FInferShape / FInferType: elementwise and Cast in infer.cpp, network ops in infer_nn.cpp,
-// broadcasting and reductions in infer_tensor.cpp.
+// broadcasting and reductions in infer_tensor.cpp, dot and batch_dot in infer_dot.cpp,
+// the layout ops in infer_layout.cpp.
 #include <vector>
 
 #include "xsym/symbol/op_def.hpp"
@@ -32,6 +33,12 @@ XSYM_INFER_RULE(broadcast_axis)
 XSYM_INFER_RULE(broadcast_like)
 XSYM_INFER_RULE(reduce)             // sum, mean, prod, max, min, nansum, nanprod, norm
 XSYM_INFER_RULE(search)             // argmax, argmin
+XSYM_INFER_RULE(layout)             // infer_layout.cpp: transpose, reverse, slice, ..., zeros_like
+XSYM_INFER_RULE(indexing)           // slice_like, one_hot, pick, take
+XSYM_INFER_RULE(stack)
+XSYM_INFER_RULE(where)
+XSYM_INFER_RULE(dot)                // infer_dot.cpp
+XSYM_INFER_RULE(batch_dot)
 #undef XSYM_INFER_RULE
 /// _backward_Cast's dtypes: the gradient's and the output's are one, the result is the data's.
 void backward_cast_type(const graph_node&, std::vector<partial_dtype>&, std::vector<partial_dtype>&);

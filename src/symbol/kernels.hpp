@@ -135,5 +135,15 @@ nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in,
 /// ops of the differentiable ones.
 bool is_reduce_op(std::string_view op);
 nn_kernel make_reduce_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+/// True for transpose, reverse, slice, slice_axis, slice_like, tile, repeat, expand_dims, squeeze, stack,
+/// where, zeros_like, ones_like and the backward ops of the differentiable ones (kernels_layout.cpp).
+bool is_layout_op(std::string_view op);
+nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+/// True for one_hot, pick and take and the backward ops of pick and take (kernels_index.cpp).
+bool is_index_op(std::string_view op);
+nn_kernel make_index_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+/// True for dot and batch_dot and their `_backward_` ops (kernels_dot.cpp; float32, float64).
+bool is_dot_op(std::string_view op);
+nn_kernel make_dot_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
 
 }  // namespace xsym::kernels

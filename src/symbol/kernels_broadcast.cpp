@@ -25,8 +25,6 @@ using loops::broadcast_strides;
 using loops::contiguous_strides;
 using loops::offsets;
 
-dims dims_of(const tensor& t) { return dims(t.dims.begin(), t.dims.end()); }
-
 using ops::with_broadcast_binary;
 
 // One dtype for the inputs and outputs that carry data.
@@ -40,11 +38,6 @@ dtype common_dtype(const graph_node& n, std::span<const tensor> in, std::span<co
     if (out[i].type != t) fail(n, "output " + std::to_string(i) + " is " + std::string(dtype_name(out[i].type)) +
                                       " but the inputs are " + std::string(dtype_name(t)));
   return t;
-}
-
-void expect_shape(const graph_node& n, const tensor& x, const dims& expected, const std::string& what) {
-  if (dims_of(x) != expected)
-    fail(n, what + " has shape " + x.dims.str() + ", expected " + detail::dims_str(expected));
 }
 
 // The sum's type: double for float32 (as the reductions), the element type otherwise.
@@ -70,7 +63,7 @@ nn_kernel make_binary(const graph_node& n, std::span<const tensor> in, std::span
   const dtype t = common_dtype(n, in, out.first(1));
   const dims l = dims_of(in[0]), r = dims_of(in[1]);
   const dims space = detail::broadcast_shape(l, r);
-  expect_shape(n, out[0], space, "output 0");
+  expect_dims(n, out[0], space, "output 0");
   nn_kernel k;
   with_broadcast_binary(op_name(n), [&](const auto& e) {
     using B = typename std::remove_cvref_t<decltype(e)>::op;
@@ -91,7 +84,7 @@ nn_kernel make_stretch(const graph_node& n, std::span<const tensor> in, std::spa
   const dims space = op == "broadcast_like" ? detail::broadcast_like_shape(p, x, dims_of(in[1]))
                      : op == "broadcast_to" ? detail::broadcast_to_shape(p, x)
                                             : detail::broadcast_axis_shape(p, x);
-  expect_shape(n, out[0], space, "output 0");
+  expect_dims(n, out[0], space, "output 0");
   const dims sx = broadcast_strides(x, space);
   nn_kernel k;
   visit_element_type(t, [&]<class T>(T) {
@@ -147,9 +140,9 @@ nn_kernel make_binary_backward(const graph_node& n, std::span<const tensor> in, 
   if (!runs(t)) unsupported_dtype(n, t);
   const dims l = dims_of(in[2]), r = dims_of(in[3]);
   const dims space = detail::broadcast_shape(l, r);
-  expect_shape(n, in[0], space, "the head gradient");
-  expect_shape(n, out[0], l, "output 0");
-  expect_shape(n, out[1], r, "output 1");
+  expect_dims(n, in[0], space, "the head gradient");
+  expect_dims(n, out[0], l, "output 0");
+  expect_dims(n, out[1], r, "output 1");
   const std::string_view forward = op_name(n).substr(std::string_view("_backward_").size());
   nn_kernel k;
   with_broadcast_binary(forward, [&](const auto& e) {
@@ -183,8 +176,8 @@ nn_kernel make_stretch_backward(const graph_node& n, std::span<const tensor> in,
   const dtype t = common_dtype(n, in.first(3), out.first(1));
   if (!runs(t)) unsupported_dtype(n, t);
   const dims space = dims_of(in[1]), x = dims_of(in[2]);
-  expect_shape(n, in[0], space, "the head gradient");
-  expect_shape(n, out[0], x, "output 0");
+  expect_dims(n, in[0], space, "the head gradient");
+  expect_dims(n, out[0], x, "output 0");
   return t == dtype::float32 ? stretch_backward<float>(space, x) : stretch_backward<double>(space, x);
 }
 

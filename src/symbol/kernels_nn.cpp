@@ -678,7 +678,8 @@ const nn_op* find_nn_op(const graph_node& n) {
 
 bool has_nn_kernel(const graph_node& n) {
   return !n.is_variable() && (find_nn_op(n) != nullptr || has_nn_backward_kernel(n) || is_broadcast_op(op_name(n)) ||
-                              is_reduce_op(op_name(n)));
+                              is_reduce_op(op_name(n)) || is_dot_op(op_name(n)) ||
+                              is_layout_op(op_name(n)) || is_index_op(op_name(n)));
 }
 
 nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
@@ -686,6 +687,9 @@ nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, st
   if (!n.is_variable()) {
     if (is_broadcast_op(op_name(n))) return make_broadcast_kernel(n, inputs, outputs);
     if (is_reduce_op(op_name(n))) return make_reduce_kernel(n, inputs, outputs);
+    if (is_dot_op(op_name(n))) return make_dot_kernel(n, inputs, outputs);
+    if (is_layout_op(op_name(n))) return make_layout_kernel(n, inputs, outputs);
+    if (is_index_op(op_name(n))) return make_index_kernel(n, inputs, outputs);
     if (has_nn_backward_kernel(n)) return make_nn_backward_kernel(n, inputs, outputs, state);
   }
   const nn_op* op = n.is_variable() ? nullptr : find_nn_op(n);

@@ -31,8 +31,6 @@ using loops::broadcast_strides;
 using loops::contiguous_strides;
 using loops::offsets;
 
-dims dims_of(const tensor& t) { return dims(t.dims.begin(), t.dims.end()); }
-
 enum class reducer { sum, mean, prod, max, min, nansum, nanprod, norm, argmax, argmin };
 
 struct reducer_name {

@@ -103,6 +103,16 @@ inline void expect_size(const graph_node& n, const tensor& x, std::size_t size, 
                 std::to_string(size) + " elements");
 }
 
+// A tensor's dimensions as the shape rules take them.
+inline dims dims_of(const tensor& t) { return dims(t.dims.begin(), t.dims.end()); }
+
+inline void expect_dims(const graph_node& n, const tensor& x, const dims& expected, const std::string& what) {
+  if (dims_of(x) == expected) return;
+  std::string e = "[";
+  for (std::size_t i = 0; i < expected.size(); ++i) e += (i ? "," : "") + std::to_string(expected[i]);
+  fail(n, what + " has shape " + x.dims.str() + ", expected " + e + "]");
+}
+
 inline void expect_ndim(const graph_node& n, const tensor& output, std::size_t ndim) {
   if (output.dims.ndim() != ndim)
     fail(n, "output 0 has shape " + output.dims.str() + ", expected " + std::to_string(ndim) + " dimensions");

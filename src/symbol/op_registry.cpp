@@ -267,6 +267,42 @@ struct registry {
           *alias ? std::initializer_list<const char*>{alias} : std::initializer_list<const char*>{});
       add_joint_backward(name, {true});
     }
+    add(simple("dot", {"lhs", "rhs"}, dot_shape, dot_type));
+    add(simple("batch_dot", {"lhs", "rhs"}, batch_dot_shape, batch_dot_type));
+    add_joint_backward("dot", {true, true});
+    add_joint_backward("batch_dot", {true, true});
+    // Layout ops (infer_layout.cpp, kernels_layout.cpp).
+    for (auto [name, alias] : {std::pair{"transpose", ""}, {"reverse", "flip"}, {"slice", "crop"}, {"slice_axis", ""},
+                               {"tile", ""}, {"repeat", ""}, {"expand_dims", ""}, {"squeeze", ""}}) {
+      add(simple(name, {"data"}, layout_shape, layout_type),
+          *alias ? std::initializer_list<const char*>{alias} : std::initializer_list<const char*>{});
+      add_joint_backward(name, {true});
+    }
+    for (const char* name : {"zeros_like", "ones_like"}) {
+      op_def d = simple(name, {"data"}, layout_shape, layout_type);
+      d.has_gradient = true;  // zero
+      d.input_gradients = {nullptr};
+      add(std::move(d));
+    }
+    {
+      op_def d = simple("stack", {}, stack_shape, stack_type);
+      d.variadic = true;
+      add(std::move(d));
+      add_joint_backward("stack", {true});
+    }
+    for (auto [name, inputs] : {std::pair{"slice_like", std::vector<std::string>{"data", "shape_like"}},
+                                {"pick", {"data", "index"}}, {"take", {"a", "indices"}}}) {
+      add(simple(name, inputs, indexing_shape, indexing_type));
+      add_joint_backward(name, {true, false});
+    }
+    {
+      op_def d = simple("one_hot", {"indices"}, indexing_shape, indexing_type);
+      d.has_gradient = true;  // zero
+      d.input_gradients = {nullptr};
+      add(std::move(d));
+    }
+    add(simple("where", {"condition", "x", "y"}, where_shape, where_type));
+    add_joint_backward("where", {false, true, true});
     for (const char* name : {"argmax", "argmin"}) {
       op_def d = simple(name, {"data"}, search_shape, search_type);
       d.has_gradient = true;  // zero (MXNet's MakeZeroGradNodes)

@@ -12,20 +12,17 @@
 
 #include <xsym/xsym.hpp>
 
+#include "../support/arrays.hpp"
+#include "../support/symbol_gradients.hpp"
+
 namespace {
 
 using xsym::ndarray;
 using xsym::shape;
 using xsym::Symbol;
+using xsym::test::check_against_differences;
+using xsym::test::pseudo;
 
-std::vector<double> pseudo(std::size_t n, double seed, double lo = -1.5, double hi = 1.5) {
-  std::vector<double> v(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    double u = std::fmod(std::sin(double(i) * 12.9898 + seed * 78.233) * 43758.5453, 1.0);
-    v[i] = lo + (hi - lo) * std::fabs(u);
-  }
-  return v;
-}
 
 ndarray array(const std::vector<double>& v, shape s) { return ndarray::array<double>(v, s); }
 
@@ -35,39 +32,6 @@ std::vector<double> run_forward(const Symbol& s, const std::map<std::string, nda
   return ex.outputs()[output].to_vector<double>();
 }
 
-// Gradients of Σ head·output (one output) with respect to `wrt`, from backward() and from
-// central differences, compared element by element.
-void check_against_differences(const Symbol& s, const std::map<std::string, ndarray>& args,
-                               const std::vector<std::string>& wrt, double tolerance = 1e-6) {
-  std::map<std::string, ndarray> grads;
-  for (const auto& name : wrt) grads[name] = ndarray::zeros(args.at(name).shape(), xsym::dtype::float64);
-  for (auto path : {xsym::execution_path::per_op, xsym::execution_path::blocked_fused}) {
-    INFO(xsym::execution_path_name(path));
-    auto ex = s.bind(xsym::cpu(), args, {.path = path, .args_grad = grads});
-    ex.forward(true);
-    const shape out_shape = ex.outputs()[0].shape();
-    const auto head = pseudo(out_shape.size(), 7.0, 0.5, 1.5);
-    ex.backward({array(head, out_shape)});
-    for (const auto& name : wrt) {
-      const auto got = grads.at(name).to_vector<double>();
-      const auto x = args.at(name).to_vector<double>();
-      for (std::size_t i = 0; i < x.size(); ++i) {
-        double h = 1e-6 * std::max(1.0, std::fabs(x[i]));
-        auto moved = [&](double by) {
-          auto a = args;
-          auto v = x;
-          v[i] += by;
-          a[name] = array(v, args.at(name).shape());
-          auto y = run_forward(s, a);
-          return std::inner_product(y.begin(), y.end(), head.begin(), 0.0);
-        };
-        double fd = (moved(h) - moved(-h)) / (2 * h);
-        INFO(name << "[" << i << "]");
-        CHECK(got[i] == Approx(fd).epsilon(tolerance).margin(1e-7));
-      }
-    }
-  }
-}
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 #pragma once
 // MXNet's broadcast binary ops (broadcast_add, ...) and the operator-table entries whose element
 // functions and derivatives they use: broadcast_add computes exactly what elemwise_add does, on
-// operands whose dimensions of size 1 stretch. The runtime registry and kernels read this list.
+// operands whose dimensions of size 1 stretch; the logical ops, which MXNet has in broadcast
+// form only, are defined here. The runtime registry and kernels read this list.
 #include <string_view>
 #include <tuple>
 #include <type_traits>
@@ -9,6 +10,21 @@
 #include "table.hpp"
 
 namespace xsym::ops {
+
+// The logical ops exist in MXNet 1.9 only in broadcast form (mshadow_op::logical_and, ...): 1 or
+// 0 in the inputs' type, zero gradient.
+struct logical_and : binary<logical_and, exact> {
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a && b); }
+  XSYM_ZERO_BINARY_GRADIENT
+};
+struct logical_or : binary<logical_or, exact> {
+  template <class T> XSYM_HD static T apply(T a, T b) { return T(a || b); }
+  XSYM_ZERO_BINARY_GRADIENT
+};
+struct logical_xor : binary<logical_xor, exact> {
+  template <class T> XSYM_HD static T apply(T a, T b) { return T((a || b) && !(a && b)); }
+  XSYM_ZERO_BINARY_GRADIENT
+};
 
 template <class B>
 struct broadcast_form {
@@ -33,6 +49,9 @@ inline constexpr auto broadcast_binary_ops = std::tuple{
     broadcast_form<greater_equal>{"broadcast_greater_equal", ""},
     broadcast_form<lesser>{"broadcast_lesser", ""},
     broadcast_form<lesser_equal>{"broadcast_lesser_equal", ""},
+    broadcast_form<logical_and>{"broadcast_logical_and", ""},
+    broadcast_form<logical_or>{"broadcast_logical_or", ""},
+    broadcast_form<logical_xor>{"broadcast_logical_xor", ""},
 };
 
 /// f(form) for the broadcast op named `name` (its name or alias); false when there is none.

@@ -1,0 +1,100 @@
+// Shape and dtype rules of the layout ops (transpose, flip, slice, slice_axis, slice_like, tile,
+// repeat, expand_dims, squeeze, stack, where, zeros_like, ones_like, one_hot, pick, take), after
+// MXNet 1.9's matrix_op-inl.h, control_flow_op.h, init_op.h and indexing_op.h; the shapes themselves are in layout_shapes.hpp, which the
+// kernels share. Forward only, once the inputs' shapes are fully known.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "infer_support.hpp"
+#include "layout_shapes.hpp"
+
+namespace xsym::infer_rules {
+
+using namespace infer_support;
+
+namespace {
+
+// Runs `rule` on the known shapes of every input.
+template <class Rule>
+void when_known(std::vector<partial_shape>& in, std::vector<partial_shape>& out, const Rule& rule) {
+  if (out.empty()) throw error("the node has no output");
+  std::vector<dims> known;
+  for (const auto& s : in) {
+    if (!shape_known(s)) return;
+    known.push_back(*s);
+  }
+  shape_assign_check(out, 0, partial_shape(rule(known)));
+}
+
+}  // namespace
+
+void layout_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  expect_inputs(n, in, 1, "data");
+  const params p(n);
+  const std::string& op = n.def ? n.def->name : n.op;
+  when_known(in, out, [&](const std::vector<dims>& d) -> dims {
+    if (op == "transpose") return detail::transpose_gather(p, d[0]).out;
+    if (op == "reverse") return detail::flip_gather(p, d[0]).out;
+    if (op == "slice") return detail::slice_gather(p, d[0]).out;
+    if (op == "slice_axis") return detail::slice_axis_gather(p, d[0]).out;
+    if (op == "tile") return detail::tile_gather(p, d[0]).out;
+    if (op == "repeat") return detail::repeat_gather(p, d[0]).out;
+    if (op == "expand_dims") return detail::expand_dims_shape(p, d[0]);
+    if (op == "squeeze") return detail::squeeze_shape(p, d[0]);
+    return d[0];  // zeros_like, ones_like
+  });
+}
+void layout_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, 1, out, 1);
+}
+
+// slice_like, one_hot, pick, take: two inputs (one_hot: one), whose second has its own dtype.
+void indexing_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  const params p(n);
+  const std::string& op = n.def ? n.def->name : n.op;
+  expect_inputs(n, in, op == "one_hot" ? 1 : 2, op == "one_hot" ? "indices" : "data, index");
+  when_known(in, out, [&](const std::vector<dims>& d) -> dims {
+    if (op == "one_hot") return detail::one_hot_shape(p, d[0]);
+    if (op == "pick") return detail::pick_shape(p, d[0], d[1]);
+    if (op == "take") return detail::take_shape(p, d[0], d[1]);
+    return detail::slice_like_gather(p, d[0], d[1]).out;
+  });
+}
+// The output has the data's dtype (one_hot: the "dtype" attribute, float32 by default).
+void indexing_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_outputs(n, out, 1);
+  if ((n.def ? n.def->name : n.op) == "one_hot") {
+    type_assign_check(out, 0, params(n).opt_dtype("dtype").value_or(dtype::float32));
+    return;
+  }
+  std::vector<partial_dtype> data{in.at(0)};
+  elemwise_attr(n, data, 1, out, 1);
+  in[0] = data[0];
+}
+
+void stack_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  const params p(n);
+  const i64 num_args = p.get_int("num_args", i64(in.size()));
+  if (num_args != i64(in.size()))
+    throw error("stack: num_args is " + std::to_string(num_args) + " but the node has " + std::to_string(in.size()) +
+                " inputs");
+  when_known(in, out, [&](const std::vector<dims>& d) { return detail::stack_shape(p, d); });
+}
+void stack_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, in.size(), out, 1);
+}
+
+void where_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  expect_inputs(n, in, 3, "condition, x, y");
+  when_known(in, out, [&](const std::vector<dims>& d) { return detail::where_shape(d[0], d[1], d[2]); });
+}
+// x, y and the output share a dtype; the condition has its own.
+void where_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  expect_inputs(n, in, 3, "condition, x, y");
+  std::vector<partial_dtype> xy{in[1], in[2]};
+  elemwise_attr(n, xy, 2, out, 1);
+  in[1] = xy[0], in[2] = xy[1];
+}
+
+}  // namespace xsym::infer_rules
