@@ -13,6 +13,7 @@
 #include <vector>
 #include <xsym/xsym.hpp>
 
+#include "../support/sanitizer.hpp"
 #include "mxnet_literals.hpp"
 
 #ifndef XSYM_TEST_DATA_DIR
@@ -23,17 +24,7 @@ namespace {
 
 using xsym::Symbol;
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool address_sanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool address_sanitized = true;
-#else
-constexpr bool address_sanitized = false;
-#endif
-#else
-constexpr bool address_sanitized = false;
-#endif
+using xsym::test::address_sanitized;
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -48,6 +48,7 @@
 
 #include "../random/check_graph.hpp"
 #include "../random/reference.hpp"
+#include "../support/sanitizer.hpp"
 
 namespace {
 
@@ -889,7 +890,8 @@ bool check_mixed_graph(const mixed_graph& g, std::uint64_t input_seed, int& spli
 }
 
 constexpr std::uint64_t elementwise_seed = 20240611;
-constexpr int elementwise_graphs = 320;
+// 128 under AddressSanitizer, where each graph costs ten times as much.
+constexpr int elementwise_graphs = xsym::test::address_sanitized ? 128 : 320;
 constexpr std::uint64_t mixed_seed = 777;
 constexpr int mixed_graphs = 60;
 
