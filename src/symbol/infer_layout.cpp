@@ -1,7 +1,7 @@
 // Shape and dtype rules of the layout ops (transpose, flip, slice, slice_axis, slice_like, tile,
-// repeat, expand_dims, squeeze, stack, where, zeros_like, ones_like, one_hot, pick, take), after
-// MXNet 1.9's matrix_op-inl.h, control_flow_op.h, init_op.h and indexing_op.h; the shapes themselves are in layout_shapes.hpp, which the
-// kernels share. Forward only, once the inputs' shapes are fully known.
+// repeat, expand_dims, squeeze, stack, where, one_hot, pick, take), after MXNet 1.9's
+// matrix_op-inl.h, control_flow_op.h and indexing_op.h; the shapes themselves are in
+// layout_shapes.hpp, which the kernels share. Forward only, once the inputs' shapes are known.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -42,7 +42,7 @@ void layout_shape(const graph_node& n, std::vector<partial_shape>& in, std::vect
     if (op == "repeat") return detail::repeat_gather(p, d[0]).out;
     if (op == "expand_dims") return detail::expand_dims_shape(p, d[0]);
     if (op == "squeeze") return detail::squeeze_shape(p, d[0]);
-    return d[0];  // zeros_like, ones_like
+    throw error("xsym: internal: " + op + " has no layout rule");
   });
 }
 void layout_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {

@@ -33,7 +33,7 @@ XSYM_INFER_RULE(broadcast_axis)
 XSYM_INFER_RULE(broadcast_like)
 XSYM_INFER_RULE(reduce)             // sum, mean, prod, max, min, nansum, nanprod, norm
 XSYM_INFER_RULE(search)             // argmax, argmin
-XSYM_INFER_RULE(layout)             // infer_layout.cpp: transpose, reverse, slice, ..., zeros_like
+XSYM_INFER_RULE(layout)             // infer_layout.cpp: transpose, reverse, slice, ..., squeeze
 XSYM_INFER_RULE(indexing)           // slice_like, one_hot, pick, take
 XSYM_INFER_RULE(stack)
 XSYM_INFER_RULE(where)

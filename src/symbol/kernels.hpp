@@ -135,8 +135,8 @@ nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in,
 /// ops of the differentiable ones.
 bool is_reduce_op(std::string_view op);
 nn_kernel make_reduce_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
-/// True for transpose, reverse, slice, slice_axis, slice_like, tile, repeat, expand_dims, squeeze, stack,
-/// where, zeros_like, ones_like and the backward ops of the differentiable ones (kernels_layout.cpp).
+/// True for transpose, reverse, slice, slice_axis, slice_like, tile, repeat, expand_dims, squeeze,
+/// stack, where and their backward ops (kernels_layout.cpp).
 bool is_layout_op(std::string_view op);
 nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
 /// True for one_hot, pick and take and the backward ops of pick and take (kernels_index.cpp).

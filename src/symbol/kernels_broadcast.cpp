@@ -24,6 +24,7 @@ using namespace nn;
 using loops::broadcast_strides;
 using loops::contiguous_strides;
 using loops::offsets;
+using loops::sum_type;
 
 using ops::with_broadcast_binary;
 
@@ -39,10 +40,6 @@ dtype common_dtype(const graph_node& n, std::span<const tensor> in, std::span<co
                                       " but the inputs are " + std::string(dtype_name(t)));
   return t;
 }
-
-// The sum's type: double for float32 (as the reductions), the element type otherwise.
-template <class T>
-using sum_type = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 // ---- forward --------------------------------------------------------------------------------
 

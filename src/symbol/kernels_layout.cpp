@@ -2,7 +2,7 @@
 // MXNet 1.9's matrix_op-inl.h: transpose, reverse (flip), slice, slice_axis, tile and repeat are
 // gathers (layout_shapes.hpp) whose gradient is a scatter, or for tile and repeat a sum over the
 // copies in row-major order; expand_dims and squeeze copy; stack interleaves its inputs; where
-// picks x or y by a condition of any dtype; zeros_like and ones_like fill.
+// picks x or y by a condition of any dtype. (zeros_like and ones_like are operator-table ops.)
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -23,7 +23,6 @@ using loops::offsets;
 
 constexpr std::string_view gathers[] = {"transpose", "reverse", "slice", "slice_axis", "slice_like", "tile", "repeat"};
 constexpr std::string_view copies[] = {"expand_dims", "squeeze"};
-constexpr std::string_view fills[] = {"zeros_like", "ones_like"};
 
 template <std::size_t N>
 bool one_of(std::string_view op, const std::string_view (&names)[N]) {
@@ -73,24 +72,15 @@ nn_kernel make_gather(const graph_node& n, std::string_view op, std::span<const 
   return k;
 }
 
-nn_kernel make_copy_or_fill(const graph_node& n, std::string_view op, std::span<const tensor> in,
-                            std::span<const tensor> out) {
+nn_kernel make_copy(const graph_node& n, std::string_view op, std::span<const tensor> in, std::span<const tensor> out) {
   expect_counts(n, in, 1, out, 1);
   expect_type(n, out[0], in[0].type, "output 0");
   const params p(n);
   const dims d = dims_of(in[0]);
-  const dims shape = op == "expand_dims" ? detail::expand_dims_shape(p, d) : op == "squeeze" ? detail::squeeze_shape(p, d) : d;
-  expect_dims(n, out[0], shape, "output 0");
-  const bool ones = op == "ones_like", fill = one_of(op, fills);
-  nn_kernel k;
-  visit_element_type(in[0].type, [&]<class T>(T) {
-    k = [fill, ones](std::span<const tensor> inputs, std::span<const tensor> outputs) {
-      T* y = outputs[0].as<T>();
-      if (fill) std::fill(y, y + outputs[0].size(), T(ones ? 1 : 0));
-      else std::memcpy(y, inputs[0].data, inputs[0].size() * sizeof(T));
-    };
-  });
-  return k;
+  expect_dims(n, out[0], op == "expand_dims" ? detail::expand_dims_shape(p, d) : detail::squeeze_shape(p, d), "output 0");
+  return [](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    std::memcpy(outputs[0].data, inputs[0].data, inputs[0].size() * dtype_size(inputs[0].type));
+  };
 }
 
 // stack: input k becomes index k of the new axis; `inner` elements per (outer, k) block.
@@ -164,7 +154,7 @@ nn_kernel gather_backward(const detail::gather& g, std::size_t input_size) {
     const T* gy = in[0].as<T>();
     T* d = out[0].as<T>();
     sum.for_each_group([&](i64 j) {
-      std::conditional_t<std::is_same_v<T, float>, double, T> s = 0;
+      loops::sum_type<T> s = 0;
       sum.visit(j, [&](const offsets<1>& o, i64) { s += gy[o[0]]; });
       d[j] = T(s);
     });
@@ -235,7 +225,7 @@ nn_kernel make_layout_backward(const graph_node& n, std::string_view op, std::sp
 
 bool is_layout_op(std::string_view op) {
   if (op.starts_with("_backward_")) op.remove_prefix(10);
-  return one_of(op, gathers) || one_of(op, copies) || one_of(op, fills) || op == "stack" || op == "where";
+  return one_of(op, gathers) || one_of(op, copies) || op == "stack" || op == "where";
 }
 
 nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
@@ -244,7 +234,7 @@ nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, st
   if (one_of(op, gathers)) return make_gather(n, op, in, out);
   if (op == "stack") return make_stack(n, in, out);
   if (op == "where") return make_where(n, in, out);
-  return make_copy_or_fill(n, op, in, out);
+  return make_copy(n, op, in, out);
 }
 
 }  // namespace xsym::kernels

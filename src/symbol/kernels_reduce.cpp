@@ -1,8 +1,8 @@
 // Reductions on the CPU, forward and backward (MXNet 1.9's broadcast_reduce_op_value.cc and
 // mshadow's reducers): sum, mean, prod, max, min, nansum, nanprod, norm (ord 1 and 2), argmax
-// and argmin, with axis, keepdims and exclude. Each output element folds its group in row-major
-// order on one thread, so the bits do not depend on the thread count; float32 accumulates in
-// double. max and min propagate NaN (mshadow's red::maximum); argmax and argmin give the first
+// and argmin, with axis, keepdims and exclude. Each output element folds its group in an order
+// fixed by the shape, on one thread, so the bits do not depend on the thread count (float sums
+// keep eight running sums, see lane_sum); float32 accumulates in double. max and min propagate NaN (mshadow's red::maximum); argmax and argmin give the first
 // index of the extreme, a NaN counting as the extreme (NumPy's rule), as an index in the data's
 // dtype (MXNet's legacy argmax).
 //
@@ -51,9 +51,6 @@ const reducer_name* find_reducer(std::string_view op) {
 }
 
 template <class T>
-using acc_type = std::conditional_t<std::is_same_v<T, float>, double, T>;
-
-template <class T>
 bool is_nan(T x) {
   if constexpr (std::is_floating_point_v<T>) return std::isnan(x);
   else return false;
@@ -92,12 +89,35 @@ std::size_t elements(const dims& d) {
 
 // ---- forward --------------------------------------------------------------------------------
 
+// A float sum over a group: eight running sums, element t of a contiguous row going to sum
+// t mod 8, added pairwise at the end. The order is fixed by the shape alone (the same bits at
+// any thread count), and the loop vectorizes and is not one long chain of dependent adds.
+template <class T>
+loops::sum_type<T> lane_sum(const loops::reduction_loop<1>& loop, const T* x, i64 j) {
+  using A = loops::sum_type<T>;
+  A lanes[8] = {};
+  loop.visit_rows(j, [&](const offsets<1>& o, i64 len, const offsets<1>& step) {
+    const T* p = x + o[0];
+    i64 t = 0;
+    if (step[0] == 1)
+      for (; t + 8 <= len; t += 8)
+        for (int k = 0; k < 8; ++k) lanes[k] += A(p[t + k]);
+    for (; t < len; ++t) lanes[0] += A(p[t * step[0]]);
+  });
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
 template <class T>
 T fold_group(reducer r, int ord, const loops::reduction_loop<1>& loop, const T* x, i64 j, i64 count) {
-  using A = acc_type<T>;
+  using A = loops::sum_type<T>;
   switch (r) {
     case reducer::sum:
     case reducer::mean:
+      if constexpr (std::is_floating_point_v<T>) {
+        const A s = lane_sum<T>(loop, x, j);
+        return r == reducer::mean ? T(s / A(count)) : T(s);
+      }
+      [[fallthrough]];
     case reducer::nansum: {
       A s = 0;
       loop.visit(j, [&](const offsets<1>& o, i64) {

@@ -278,12 +278,6 @@ struct registry {
           *alias ? std::initializer_list<const char*>{alias} : std::initializer_list<const char*>{});
       add_joint_backward(name, {true});
     }
-    for (const char* name : {"zeros_like", "ones_like"}) {
-      op_def d = simple(name, {"data"}, layout_shape, layout_type);
-      d.has_gradient = true;  // zero
-      d.input_gradients = {nullptr};
-      add(std::move(d));
-    }
     {
       op_def d = simple("stack", {}, stack_shape, stack_type);
       d.variadic = true;

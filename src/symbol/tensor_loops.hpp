@@ -10,6 +10,7 @@
 // is as long as it can be (a broadcast row, a reduced row).
 #include <array>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
 #include "nn_support.hpp"
@@ -38,6 +39,10 @@ inline dims broadcast_strides(const dims& d, const dims& space) {
 
 template <std::size_t K>
 using offsets = std::array<i64, K>;
+
+/// What a sum of T runs in: double for float32 (fewer rounding steps), T otherwise.
+template <class T>
+using sum_type = std::conditional_t<std::is_same_v<T, float>, double, T>;
 
 namespace detail {
 // Drops axes of size 1, then merges axis a into a + 1 where every operand's stride on a is its
@@ -115,9 +120,10 @@ class reduction_loop {
   /// Elements per group (the folded axes' product; 0 for an empty reduction).
   i64 group_size() const { return group_size_; }
 
-  /// f(o, r) for the r-th element of group j (row-major over the folded axes).
+  /// f(o, len, step) for each row of group j, in row-major order over the folded axes: the row's
+  /// elements are at o + t·step, t in [0, len).
   template <class F>
-  void visit(i64 j, const F& f) const {
+  void visit_rows(i64 j, const F& f) const {
     offsets<K> base{};
     for (i64 rest = j, a = i64(kept_.size()); a-- > 0;) {
       const i64 idx = rest % kept_[std::size_t(a)];
@@ -126,11 +132,13 @@ class reduction_loop {
     }
     if (group_size_ == 0) return;
     if (folded_.empty()) {
-      f(base, i64(0));
+      f(base, i64(1), offsets<K>{});
       return;
     }
     const std::size_t inner_axis = folded_.size() - 1;
     const i64 inner = folded_[inner_axis], outer = group_size_ / inner;
+    offsets<K> step{};
+    for (std::size_t k = 0; k < K; ++k) step[k] = folded_strides_[k][inner_axis];
     for (i64 row = 0; row < outer; ++row) {
       offsets<K> o = base;
       for (i64 rest = row, a = i64(inner_axis); a-- > 0;) {
@@ -138,11 +146,20 @@ class reduction_loop {
         rest /= folded_[std::size_t(a)];
         for (std::size_t k = 0; k < K; ++k) o[k] += idx * folded_strides_[k][std::size_t(a)];
       }
-      for (i64 t = 0; t < inner; ++t) {
-        f(o, row * inner + t);
-        for (std::size_t k = 0; k < K; ++k) o[k] += folded_strides_[k][inner_axis];
-      }
+      f(o, inner, step);
     }
+  }
+
+  /// f(o, r) for the r-th element of group j (row-major over the folded axes).
+  template <class F>
+  void visit(i64 j, const F& f) const {
+    i64 r = 0;
+    visit_rows(j, [&](offsets<K> o, i64 len, const offsets<K>& step) {
+      for (i64 t = 0; t < len; ++t, ++r) {
+        f(o, r);
+        for (std::size_t k = 0; k < K; ++k) o[k] += step[k];
+      }
+    });
   }
 
   /// f(j) for every group, groups split across threads (each group on one thread).

@@ -429,7 +429,7 @@ TEST_CASE("layout ops: forward against plain index loops on both paths, and infe
   }
 }
 
-TEST_CASE("zeros_like and ones_like: the input's shape and dtype, filled; a zero gradient",
+TEST_CASE("zeros_like and ones_like: the input's shape and dtype, filled, with a zero gradient",
           "[symbol][layout][gradient]") {
   for (const char* op : {"zeros_like", "ones_like"})
     for (const ivec& d : {ivec{3, 4}, ivec{2, 3, 4}, ivec{2, 1, 3, 2}})

@@ -281,7 +281,7 @@ TEST_CASE("broadcast comparisons, argmax and argmin: backward leaves the gradien
     }
 }
 
-TEST_CASE("broadcast_to, broadcast_axis, broadcast_like: gradients summed back; broadcast_like's rhs gets none",
+TEST_CASE("broadcast_to, broadcast_axis, broadcast_like: gradients summed back, and broadcast_like's rhs gets none",
           "[symbol][tensor][gradient]") {
   auto data = Symbol::variable("data"), lhs = Symbol::variable("lhs"), rhs = Symbol::variable("rhs");
   auto x = array(pseudo(8, 2.0), {2, 1, 4});
