@@ -21,6 +21,7 @@
 #include <xsym/xsym.hpp>
 
 #include "../support/arrays.hpp"
+#include "../support/error_message.hpp"
 
 namespace {
 
@@ -44,16 +45,6 @@ ndarray array(const std::vector<double>& v, shape s) { return ndarray::array<dou
 
 
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const xsym::error& e) {
-    return e.what();
-  }
-  FAIL_CHECK("expected an xsym::error");
-  return {};
-}
 
 // Runs `f`, turning an exception into a failed check, so that one case that throws does not hide
 // the cases after it.
@@ -676,12 +667,12 @@ TEST_CASE("layout ops: error messages name the node and say what is wrong", "[sy
   for (const auto& b : cases) {
     const std::string node = *b.s.name();
     INFO(node);
-    const auto message = error_of([&] { (void)b.s.infer_shape(b.shapes); });
+    const auto message = xsym::test::message_of([&] { (void)b.s.infer_shape(b.shapes); });
     CHECK_THAT(message, Contains(node));
     for (const auto& w : b.words) CHECK_THAT(message, Contains(w, Catch::CaseSensitive::No));
     std::map<std::string, ndarray> args;
     for (const auto& [name, sh] : b.shapes) args[name] = ndarray::zeros(sh, dtype::float64);
-    const auto at_bind = error_of([&] { (void)b.s.bind(xsym::cpu(), args); });
+    const auto at_bind = xsym::test::message_of([&] { (void)b.s.bind(xsym::cpu(), args); });
     CHECK_THAT(at_bind, Contains(node) && Contains(b.words[0], Catch::CaseSensitive::No));
   }
 }

@@ -18,6 +18,7 @@
 #include <xsym/xsym.hpp>
 
 #include "../support/arrays.hpp"
+#include "../support/error_message.hpp"
 #include "../support/symbol_gradients.hpp"
 #include "tensor_ops_literals.hpp"
 
@@ -46,16 +47,6 @@ xsym::dtype dtype_named(std::string_view name) {
   return xsym::dtype::float64;
 }
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const xsym::error& e) {
-    return e.what();
-  }
-  FAIL_CHECK("expected an xsym::error");
-  return {};
-}
 
 std::vector<double> run_forward(const Symbol& s, const std::map<std::string, ndarray>& args,
                                 xsym::execution_path path = xsym::execution_path::automatic) {
@@ -419,13 +410,13 @@ TEST_CASE("tensor ops: error messages name the node and say what is wrong", "[sy
   for (const auto& c : cases) {
     const std::string node = *c.s.name();
     INFO(node);
-    const auto message = error_of([&] { (void)c.s.infer_shape(c.shapes); });
+    const auto message = xsym::test::message_of([&] { (void)c.s.infer_shape(c.shapes); });
     CHECK_THAT(message, Contains(node));
     for (const auto& w : c.words) CHECK_THAT(message, Contains(w, no_case));
     // bind reports it too.
     std::map<std::string, ndarray> args;
     for (const auto& [name, sh] : c.shapes) args[name] = ndarray::zeros(sh, xsym::dtype::float64);
-    const auto at_bind = error_of([&] { (void)c.s.bind(xsym::cpu(), args); });
+    const auto at_bind = xsym::test::message_of([&] { (void)c.s.bind(xsym::cpu(), args); });
     CHECK_THAT(at_bind, Contains(node) && Contains(c.words[0], no_case));
   }
 }
