@@ -16,6 +16,7 @@
 #include "symbol/from_static.hpp"
 #include "symbol/operators.hpp"
 #include "symbol/symbol.hpp"
+#include "train/csv_iter.hpp"
 #include "train/data_iter.hpp"
 #include "train/init.hpp"
 #include "train/metric.hpp"

@@ -4,7 +4,6 @@
 // of one sample in row-major order (data_shape's size of them). round_batch (MXNet's default)
 // fills the last batch from the start of the file and says how many were filled (pad);
 // without it the incomplete last batch is dropped.
-// Include <xsym/train/csv_iter.hpp> (xsym.hpp does not include it yet).
 #include <cstddef>
 #include <optional>
 #include <string>
