@@ -33,24 +33,13 @@
 
 #include <xsym/xsym.hpp>
 
+#include "timing.hpp"
 #include "workloads.hpp"
 
 namespace {
 
 using namespace xsym_bench;
 using xsym_bench::index;  // not POSIX index() of <strings.h>
-
-double median_ms(int repeat, const std::function<void()>& f) {
-  f();  // warm-up: page faults, thread start
-  std::vector<double> t;
-  for (int r = 0; r < repeat; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 // ---- hand-written fused forward+backward loops: reverse mode written out per workload ------
 

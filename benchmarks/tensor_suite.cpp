@@ -37,6 +37,8 @@
 
 #include <xsym/xsym.hpp>
 
+#include "timing.hpp"
+
 #if defined(XSYM_BENCH_HAVE_BLAS)
 extern "C" void cblas_sgemm(int order, int trans_a, int trans_b, int m, int n, int k, float alpha, const float* a,
                             int lda, const float* b, int ldb, float beta, float* c, int ldc);
@@ -48,17 +50,7 @@ using xsym::ndarray;
 using xsym::shape;
 using xsym::Symbol;
 
-double median_ms(int repeat, const std::function<void()>& f) {
-  f();  // warm-up: page faults, thread start
-  std::vector<double> t;
-  for (int r = 0; r < repeat; ++r) {
-    auto start = std::chrono::steady_clock::now();
-    f();
-    t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+using xsym_bench::median_ms;
 
 void set_threads(int t) {
 #if defined(_OPENMP)
