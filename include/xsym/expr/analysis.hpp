@@ -17,7 +17,10 @@
 
 namespace xsym::detail {
 
-inline constexpr int max_inputs = 4;  // a binary op's backward: gradient, output, lhs, rhs
+/// Inputs of one node: Concat and stack take up to 8 in a static graph.
+inline constexpr int max_inputs = 8;
+/// Inputs of an elementwise node: a binary op's backward has four (gradient, output, lhs, rhs).
+inline constexpr int max_elementwise_inputs = 4;
 /// Upper bound on the unique nodes of one static graph: keeps compile-time tables bounded.
 inline constexpr std::size_t max_graph_nodes = 4096;
 
@@ -32,6 +35,7 @@ struct node_record {
   std::uint64_t key = 0;      // identity for merging (type_key's hash); 0: never merged
   std::uint64_t op_key = 0;   // identity of the op's C++ type (0 for variables): with the inputs,
                               // what makes two unmerged nodes structurally identical
+  std::uint64_t tree_key = 0;  // a named layer's whole expression type: one name, one layer
   int pinned = -1;            // dtype code fixed at compile time (typed variable, Cast output)
   bool casts = false;         // output dtype independent of the inputs' (Cast)
   unsigned tied = ~0u;        // bit k: input k has the output's dtype (all, for most ops)
@@ -55,6 +59,7 @@ struct node_table {
   int roots[NumRoots > 0 ? NumRoots : 1]{};
   bool overflow = false;        // more unique nodes than max_graph_nodes
   bool typed_twice = false;     // one variable name declared with two element types
+  bool layer_named_twice = false;  // two different layers with one name
 
   constexpr int find(std::uint64_t key) const {
     for (int i = 0; i < size; ++i)
@@ -98,6 +103,12 @@ inline constexpr std::size_t tree_size<node<Op, In...>> =
 
 template <class Op>
 concept casting_op = requires { typename Op::target; };
+/// An op node named by the user (`FullyConnected<"fc1">`): its name is the layer name, and
+/// every use of the layer is one node.
+template <class Name>
+struct layer_key {};  // a layer's identity: its name, apart from a variable's of the same name
+template <class Op>
+concept named_layer = requires { typename Op::layer_name; };
 
 template <class Table, class N, class T>
 constexpr int add_postorder(Table& t, std::type_identity<var<N, T>>) {
@@ -122,8 +133,15 @@ template <class Table, class Op, class... In>
 constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   using E = node<Op, In...>;
   static_assert(sizeof...(In) <= max_inputs, "xsym: an op has more inputs than the analysis supports");
-  if constexpr (!holds_param<E>)
+  if constexpr (named_layer<Op>) {
+    // A layer reached again is the same node; one name on two different layers is an error.
+    if (int i = t.find(type_key<layer_key<typename Op::layer_name>>); i >= 0) {
+      t.layer_named_twice |= t.nodes[i].tree_key != type_key<E>;
+      return i;
+    }
+  } else if constexpr (!holds_param<E>) {
     if (int i = t.find(type_key<E>); i >= 0) return i;
+  }
   const int inputs[] = {add_postorder(t, std::type_identity<In>{})...};  // left to right
   node_record r;
   r.op = Op::names.mxnet;
@@ -133,6 +151,12 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   for (int k = 0; k < r.num_inputs; ++k) r.inputs[k] = inputs[k];
   r.key = holds_param<E> ? 0 : type_key<E>;
   r.op_key = type_key<Op>;
+  if constexpr (named_layer<Op>) {
+    r.base = Op::layer_name::value;
+    r.serial = -1;
+    r.key = type_key<layer_key<typename Op::layer_name>>;
+    r.tree_key = type_key<E>;
+  }
   if constexpr (casting_op<Op>) {
     r.casts = true;
     r.tied = 0;

@@ -68,6 +68,15 @@ graph_description describe(const G& g) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (detail::describe_node<G, int(I)>(d.nodes[I], g), ...);
   }(std::make_index_sequence<std::size_t(info::num_nodes)>{});
+  // MXNet gives the variables a layer creates (fc1_weight, softmax_label) the layer's
+  // attributes; a named layer's own variables are those named after it.
+  for (const described_node& n : d.nodes)
+    for (std::size_t k = 1; k < n.inputs.size(); ++k) {
+      described_node& v = d.nodes[std::size_t(n.inputs[k].node)];
+      if (v.is_variable() && v.attrs.empty() && v.name.size() > n.name.size() + 1 && v.name.starts_with(n.name) &&
+          v.name[n.name.size()] == '_')
+        v.attrs = n.attrs;
+    }
   for (int h : info::heads) d.heads.push_back({h, 0});
   return d;
 }

@@ -53,7 +53,7 @@ struct gradient_layout {
   static constexpr int n = info::num_nodes;
   static constexpr int outputs = info::num_outputs;
   static constexpr std::size_t cap =
-      std::size_t(n) * (1 + 2 * max_inputs) + std::size_t(outputs) + sizeof...(Wrt) + 1;
+      std::size_t(n) * (1 + 2 * max_elementwise_inputs) + std::size_t(outputs) + sizeof...(Wrt) + 1;
   static_assert(sizeof...(Wrt) > 0, "xsym::gradient: name at least one variable");
 
   enum class kind { forward, head_gradient, backward, sum, zeros };
@@ -67,11 +67,11 @@ struct gradient_layout {
 
   // What the sweep needs of each forward op's backward ops, from their types.
   struct backward_ops {
-    bool differentiable[max_inputs]{};
-    std::string_view name[max_inputs]{};
-    std::uint64_t key[max_inputs]{};
-    unsigned tied[max_inputs]{};
-    unsigned joined[max_inputs]{};
+    bool differentiable[max_elementwise_inputs]{};
+    std::string_view name[max_elementwise_inputs]{};
+    std::uint64_t key[max_elementwise_inputs]{};
+    unsigned tied[max_elementwise_inputs]{};
+    unsigned joined[max_elementwise_inputs]{};
   };
   template <int J>
   static constexpr backward_ops backward_ops_of() {
@@ -319,6 +319,10 @@ constexpr int argument_of() {
 template <graph G, class... N, class... T>
 constexpr gradient_graph<G, false, detail::argument_of<G, N>()...> gradient(const G& g, var<N, T>...) {
   static_assert(sizeof...(N) > 0, "xsym::gradient: name at least one variable");
+  static_assert(elementwise_graph<G>,
+                "xsym::gradient: the static gradient graph is built for elementwise graphs; this one holds "
+                "other ops (sum, dot, FullyConnected ...), whose backward runs in the runtime executor: bind "
+                "it with gradient arrays instead, xsym::bind(g, ctx, args, args_grad)");
   return {g};
 }
 

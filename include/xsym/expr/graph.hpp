@@ -105,6 +105,24 @@ struct graph_traits<children_view<G>> {
 template <class G>
 concept graph = requires { typename graph_traits<G>::roots; };
 
+namespace detail {
+template <class E>
+inline constexpr bool elementwise_only = true;  // a variable
+template <class Op, class... In>
+inline constexpr bool elementwise_only<node<Op, In...>> =
+    ops::kind_of<Op>() == ops::op_kind::elementwise && (elementwise_only<In> && ...);
+template <class Roots>
+inline constexpr bool elementwise_roots = false;
+template <class... R>
+inline constexpr bool elementwise_roots<type_list<R...>> = (elementwise_only<R> && ...);
+}  // namespace detail
+
+/// A static graph of elementwise ops only, which one fused loop runs (exec/bind.hpp). A graph
+/// holding other ops (sum, dot, FullyConnected ...) runs as its Symbol in the runtime executor
+/// (symbol/bind_network.hpp).
+template <class G>
+concept elementwise_graph = graph<G> && detail::elementwise_roots<typename graph_traits<G>::roots>;
+
 /// `get_internals(g)`: a static graph whose outputs are all of g's nodes (`A B _mul0_output ...`).
 template <graph G>
 constexpr internals_view<G> get_internals(G g) { return {g}; }

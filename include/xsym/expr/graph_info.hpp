@@ -38,6 +38,9 @@ struct graph_info {
   static_assert(!table.overflow,
                 "xsym: this static graph has more than 4096 unique nodes; build it at run time "
                 "as an xsym::Symbol instead");
+  static_assert(!table.layer_named_twice,
+                "xsym: two different layers have the same name (FullyConnected<\"fc1\"> twice, on "
+                "different inputs); name each layer once, or reuse the layer's expression");
   static_assert(!table.typed_twice,
                 "xsym: one variable name is declared with two different element types "
                 "(variable<\"A\", float> and variable<\"A\", double>)");

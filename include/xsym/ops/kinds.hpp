@@ -22,6 +22,26 @@ struct op_names {
 /// Node attributes as MXNet writes them (`{"scalar": "1.5"}`), sorted by key.
 using attributes = std::map<std::string, std::string>;
 
+/// What an op does to its operands' shapes, which decides how it runs. Elementwise ops fuse into
+/// one loop (the static fused loop, the runtime's blocked path); every other kind is one kernel
+/// over whole tensors (the runtime executor's), with its shape rule in the runtime registry.
+enum class op_kind {
+  elementwise,  // same shape in and out, one element at a time
+  broadcast,    // elementwise, with dimensions of size 1 stretched (broadcast_add, broadcast_to)
+  reduce,       // sum, mean, max, norm, argmax, softmax ...
+  layout,       // reshape, transpose, slice, concat, take ...: moves elements
+  contraction,  // dot, batch_dot
+  network,      // FullyConnected, Convolution, Pooling, Activation, SoftmaxOutput ...
+};
+
+/// The kind of op Op; an entry without one is elementwise (the operator table's, their scalar
+/// and backward forms).
+template <class Op>
+constexpr op_kind kind_of() {
+  if constexpr (requires { Op::kind; }) return Op::kind;
+  else return op_kind::elementwise;
+}
+
 /// The parameter of an op without one.
 struct no_param {
   friend constexpr bool operator==(no_param, no_param) { return true; }

@@ -1,0 +1,29 @@
+#pragma once
+// The spellings of static graphs' tensor ops and layers (expr/tensor_functions.hpp,
+// expr/layers.hpp) build Symbols too: `xsym::sum(s, {.axis = {1}})`,
+// `xsym::FullyConnected<"fc1">(s, {.num_hidden = 128})`. Symbol is declared a runtime operand
+// here; each function then makes its node with Symbol::create, which names it (the template
+// argument, or the name manager's `sum0`) and creates a layer's variables (`fc1_weight`).
+// A static expression among the inputs becomes its Symbol.
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "../expr/layers.hpp"
+#include "../expr/tensor_functions.hpp"
+#include "from_static.hpp"
+#include "symbol.hpp"
+
+namespace xsym {
+
+template <>
+struct runtime_operand<Symbol> : std::true_type {
+  template <class Op, class... In>
+  static Symbol make(ops::attributes attrs, std::string_view name, const In&... in) {
+    return Symbol::create(Op::names.mxnet, std::vector<Symbol>{Symbol(in)...}, std::move(attrs), std::string(name),
+                          Op::names.hint);
+  }
+};
+
+}  // namespace xsym
