@@ -25,6 +25,7 @@ Symbol symbol_from(const graph_description& d) {
     } else {
       n->op = dn.op;
       n->def = find_op(n->op);
+      if (n->def) n->num_outputs = n->def->num_outputs;  // BatchNorm's hidden mean and var
       n->attrs = dn.attrs;
       for (const auto& in : dn.inputs)
         n->inputs.push_back({nodes.at(std::size_t(in.node)), std::uint32_t(in.index), 0});

@@ -4,8 +4,10 @@
 // "keepdims": "True"}), the variables a named layer creates, and the graph kinds.
 #include <catch2/catch.hpp>
 
+#include <array>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include <xsym/xsym.hpp>
 
@@ -139,6 +141,22 @@ TEST_CASE("named layers create MXNet's variables, and one layer used twice is on
   CHECK(xsym::list_nodes(acts)[1] == "activation0");
   CHECK(xsym::list_nodes(acts)[2] == "activation1");
   CHECK(head_of(acts) == std::tuple{"Activation", "activation1", attrs{{"act_type", "tanh"}}});
+}
+
+TEST_CASE("BatchNorm's moving statistics are auxiliary states") {
+  constexpr auto data = xsym::variable<"data">();
+  constexpr auto net = xsym::FullyConnected<"fc">(xsym::BatchNorm<"bn">(data, {.eps = 2e-5, .fix_gamma = false}),
+                                                 {.num_hidden = 3});
+  constexpr auto args = xsym::list_arguments(net);
+  constexpr auto aux = xsym::list_auxiliary_states(net);
+  constexpr auto inputs = xsym::list_inputs(net);
+  static_assert(args.size() == 5 && aux.size() == 2 && inputs.size() == 7);
+  CHECK(args == std::array<std::string_view, 5>{"data", "bn_gamma", "bn_beta", "fc_weight", "fc_bias"});
+  CHECK(aux == std::array<std::string_view, 2>{"bn_moving_mean", "bn_moving_var"});
+  CHECK(inputs == std::array<std::string_view, 7>{"data", "bn_gamma", "bn_beta", "bn_moving_mean", "bn_moving_var",
+                                                  "fc_weight", "fc_bias"});
+  constexpr auto bn = xsym::BatchNorm<"bn">(data, {.eps = 2e-5, .fix_gamma = false});
+  CHECK(head_of(bn) == std::tuple{"BatchNorm", "bn", attrs{{"eps", "2e-05"}, {"fix_gamma", "False"}}});
 }
 
 TEST_CASE("the other layers write MXNet's attribute text") {

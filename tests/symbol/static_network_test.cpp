@@ -107,6 +107,46 @@ TEST_CASE("a static LeNet computes what MXNet's exported LeNet computes, forward
   }
 }
 
+TEST_CASE("a static network with BatchNorm trains as the same network built with Symbol::create") {
+  // conv -> BatchNorm -> relu -> FullyConnected -> SoftmaxOutput, both ways.
+  constexpr auto data = xsym::variable<"data">();
+  auto ours = xsym::SoftmaxOutput<"softmax">(xsym::FullyConnected<"fc">(
+      xsym::Activation(xsym::BatchNorm<"bn">(xsym::Convolution<"conv">(data, {.kernel = {3, 3}, .num_filter = 4}),
+                                             {.momentum = 0.8, .fix_gamma = false}),
+                       {.act_type = "relu"}),
+      {.num_hidden = 5}));
+  const auto d = Symbol::variable("data");
+  const auto conv = Symbol::create("Convolution", {d}, {{"kernel", "(3, 3)"}, {"num_filter", "4"}}, "conv");
+  const auto bn = Symbol::create("BatchNorm", {conv}, {{"momentum", "0.8"}, {"fix_gamma", "False"}}, "bn");
+  const auto act = Symbol::create("Activation", {bn}, {{"act_type", "relu"}});
+  const auto theirs = Symbol::create(
+      "SoftmaxOutput", {Symbol::create("FullyConnected", {act}, {{"num_hidden", "5"}}, "fc")}, {}, "softmax");
+  const Symbol converted = ours;
+  CHECK(converted.list_arguments() == theirs.list_arguments());
+  CHECK(converted.list_auxiliary_states() == theirs.list_auxiliary_states());
+  CHECK(converted.to_json() == theirs.to_json());
+
+  const std::map<std::string, xsym::shape> shapes{{"data", {6, 2, 7, 7}}};
+  auto a = xsym::simple_bind(ours, xsym::cpu(0), shapes, {}, {.grad_req = xsym::grad_req::write});
+  auto b = theirs.simple_bind(xsym::cpu(0), shapes, {}, {.grad_req = xsym::grad_req::write});
+  fill(a);
+  fill(b);
+  for (auto* ex : {&a, &b}) {  // moving_var starts at 1, as the module initializes it
+    ex->aux_dict().at("bn_moving_var").copy_from(std::vector<float>(4, 1.0f));
+    ex->forward(true);
+    ex->backward();
+  }
+  CHECK(a.outputs()[0].to_vector<float>() == b.outputs()[0].to_vector<float>());
+  for (const auto& [name, g] : b.grad_dict()) {
+    INFO(name);
+    CHECK(a.grad_dict().at(name).to_vector<float>() == g.to_vector<float>());
+  }
+  for (const auto& [name, s] : b.aux_dict()) {
+    INFO(name);
+    CHECK(a.aux_dict().at(name).to_vector<float>() == s.to_vector<float>());
+  }
+}
+
 TEST_CASE("static tensor ops compute what plain loops compute") {
   constexpr auto x = xsym::variable<"x">();
   constexpr auto w = xsym::variable<"w">();

@@ -27,6 +27,7 @@ inline constexpr std::size_t max_graph_nodes = 4096;
 /// One unique node of a static graph.
 struct node_record {
   bool is_variable = false;
+  bool auxiliary = false;   // a variable an op mutates (BatchNorm's moving_mean): an auxiliary state
   std::string_view op{};    // MXNet op name; "null" for variables, as in MXNet's JSON
   std::string_view base{};  // the variable's name, or the op's hint
   int serial = -1;          // per-hint counter (-1 for variables): name = base + serial
@@ -162,6 +163,9 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
     r.tied = 0;
     r.pinned = int(dtype_of<typename Op::target>);
   }
+  if constexpr (requires { Op::mutated_inputs; })  // MXNet's FMutateInputs: those are auxiliary states
+    for (int k = 0; k < r.num_inputs; ++k)
+      if (Op::mutated_inputs >> k & 1u && t.nodes[inputs[k]].is_variable) t.nodes[inputs[k]].auxiliary = true;
   if constexpr (requires { Op::tied_inputs; }) r.tied = Op::tied_inputs;
   if constexpr (requires { Op::joined_inputs; }) r.joined = Op::joined_inputs;
   return t.push(r);

@@ -49,19 +49,26 @@ struct graph_info {
   static constexpr auto head_list = graph_traits<G>::heads(table);
   static constexpr int num_outputs = head_list.size;
 
-  static constexpr int num_arguments = [] {
+  // Variables are arguments, or auxiliary states when an op mutates them (BatchNorm's moving
+  // statistics), each list in post-order of first visit.
+  static constexpr int count_variables(bool auxiliary) {
     int n = 0;
-    for (int i = 0; i < num_nodes; ++i) n += nodes[i].is_variable;
+    for (int i = 0; i < num_nodes; ++i) n += nodes[i].is_variable && nodes[i].auxiliary == auxiliary;
     return n;
-  }();
-
-  /// Node index of each argument, in list_arguments order (post-order of first visit).
-  static constexpr std::array<int, num_arguments> argument_nodes = [] {
-    std::array<int, num_arguments> a{};
+  }
+  template <int N>
+  static constexpr std::array<int, N> variable_nodes(bool auxiliary) {
+    std::array<int, N> a{};
     for (int i = 0, k = 0; i < num_nodes; ++i)
-      if (nodes[i].is_variable) a[std::size_t(k++)] = i;
+      if (nodes[i].is_variable && nodes[i].auxiliary == auxiliary) a[std::size_t(k++)] = i;
     return a;
-  }();
+  }
+  static constexpr int num_arguments = count_variables(false);
+  static constexpr int num_auxiliary = count_variables(true);
+  /// Node index of each argument, in list_arguments order (post-order of first visit).
+  static constexpr std::array<int, num_arguments> argument_nodes = variable_nodes<num_arguments>(false);
+  /// Node index of each auxiliary state, in list_auxiliary_states order.
+  static constexpr std::array<int, num_auxiliary> auxiliary_nodes = variable_nodes<num_auxiliary>(true);
 
   static constexpr std::array<int, num_outputs> heads = [] {
     std::array<int, num_outputs> h{};
@@ -123,6 +130,21 @@ struct graph_info {
     std::array<std::string_view, num_arguments> v{};
     for (int k = 0; k < num_arguments; ++k)
       v[std::size_t(k)] = node_names[std::size_t(argument_nodes[std::size_t(k)])];
+    return v;
+  }();
+
+  static constexpr std::array<std::string_view, num_auxiliary> auxiliary_states = [] {
+    std::array<std::string_view, num_auxiliary> v{};
+    for (int k = 0; k < num_auxiliary; ++k)
+      v[std::size_t(k)] = node_names[std::size_t(auxiliary_nodes[std::size_t(k)])];
+    return v;
+  }();
+
+  /// Every variable, arguments and auxiliary states, in post-order (list_inputs).
+  static constexpr std::array<std::string_view, num_arguments + num_auxiliary> inputs = [] {
+    std::array<std::string_view, num_arguments + num_auxiliary> v{};
+    for (int i = 0, k = 0; i < num_nodes; ++i)
+      if (nodes[i].is_variable) v[std::size_t(k++)] = node_names[std::size_t(i)];
     return v;
   }();
 

@@ -21,15 +21,17 @@ constexpr auto list_outputs() { return detail::graph_info<G>::outputs; }
 template <graph G>
 constexpr auto list_outputs(G) { return list_outputs<G>(); }
 
-/// All variables (arguments and auxiliary states). Static graphs have no auxiliary states, so
-/// this equals list_arguments.
+/// All variables, arguments and auxiliary states, in DFS post-order.
 template <graph G>
-constexpr auto list_inputs(G g) { return list_arguments(g); }
+constexpr auto list_inputs() { return detail::graph_info<G>::inputs; }
+template <graph G>
+constexpr auto list_inputs(G) { return list_inputs<G>(); }
 
-/// Auxiliary states (variables that an op mutates, like BatchNorm's moving mean): static
-/// graphs have none.
+/// Auxiliary states: variables that an op mutates (BatchNorm's moving_mean and moving_var).
 template <graph G>
-constexpr std::array<std::string_view, 0> list_auxiliary_states(G) { return {}; }
+constexpr auto list_auxiliary_states() { return detail::graph_info<G>::auxiliary_states; }
+template <graph G>
+constexpr auto list_auxiliary_states(G) { return list_auxiliary_states<G>(); }
 
 /// Names of all nodes in post-order (`A B _mul0 C D _mul1 _plus0`).
 template <graph G>

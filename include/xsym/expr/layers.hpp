@@ -89,6 +89,20 @@ constexpr auto Convolution(const E& data, const W& weight, no_bias_t, const ops:
   return detail::tensor_node<ops::convolution<false>, Name>(attributes, data, weight);
 }
 
+/// BatchNorm over axis 1 (the channels): creates `<name>_gamma`, `<name>_beta` (arguments) and
+/// `<name>_moving_mean`, `<name>_moving_var` (auxiliary states, which list_auxiliary_states
+/// gives and the module initializes to 0 and 1).
+template <fixed_string Name = "", graph_operand E>
+constexpr auto BatchNorm(const E& data, const ops::batch_norm_param& attributes = {}) {
+  XSYM_LAYER_NEEDS_NAME(BatchNorm, "<name>_gamma, <name>_beta, <name>_moving_mean, <name>_moving_var");
+  return detail::layer_node<ops::batch_norm, Name, "_gamma", "_beta", "_moving_mean", "_moving_var">(attributes, data);
+}
+template <fixed_string Name = "", graph_operand E, graph_operand G, graph_operand B, graph_operand M, graph_operand V>
+constexpr auto BatchNorm(const E& data, const G& gamma, const B& beta, const M& moving_mean, const V& moving_var,
+                         const ops::batch_norm_param& attributes = {}) {
+  return detail::tensor_node<ops::batch_norm, Name>(attributes, data, gamma, beta, moving_mean, moving_var);
+}
+
 /// Activation: relu, sigmoid, tanh, softrelu or softsign.
 template <fixed_string Name = "", graph_operand E>
 constexpr auto Activation(const E& data, const ops::activation_param& attributes) {

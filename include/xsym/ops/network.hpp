@@ -1,6 +1,6 @@
 #pragma once
-// The network ops (MXNet's layers): FullyConnected, Convolution, Activation, LeakyReLU, Pooling,
-// Dropout, the loss heads and BlockGrad, each with MXNet's name, node-name hint and attribute
+// The network ops (MXNet's layers): FullyConnected, Convolution, BatchNorm, Activation, LeakyReLU,
+// Pooling, Dropout, the loss heads and BlockGrad, each with MXNet's name, node-name hint and attribute
 // struct. The layer functions of static graphs (expr/layers.hpp) build nodes of them; they run
 // in the runtime executor, forward and backward, under the same MXNet names.
 #include <string>
@@ -28,10 +28,10 @@ struct fully_connected : tensor_op<op_kind::network, fully_connected_param, Bias
 };
 
 struct convolution_param {
-  int_tuple kernel;
-  int_tuple stride;  // () is 1 along every axis
-  int_tuple dilate;
-  int_tuple pad;
+  int_tuple kernel{};
+  int_tuple stride{};  // () is 1 along every axis
+  int_tuple dilate{};
+  int_tuple pad{};
   int num_filter = 0;
   int num_group = 1;
 };
@@ -48,8 +48,34 @@ struct convolution : tensor_op<op_kind::network, convolution_param, Bias ? 3 : 2
   }
 };
 
+/// BatchNorm's attributes (MXNet 1.9's defaults): in training, the batch's statistics, with the
+/// moving ones updated by `momentum`; in inference, or with use_global_stats, the moving ones.
+struct batch_norm_param {
+  double eps = 1e-3;
+  double momentum = 0.9;
+  bool fix_gamma = true;  // gamma counts as 1 (and gets no gradient)
+  bool use_global_stats = false;
+  int axis = 1;  // the channel axis
+};
+inline attributes attributes_of(const batch_norm_param& p) {
+  using P = batch_norm_param;
+  return attribute_writer(p)
+      .if_set("eps", &P::eps)
+      .if_set("momentum", &P::momentum)
+      .if_set("fix_gamma", &P::fix_gamma)
+      .if_set("use_global_stats", &P::use_global_stats)
+      .if_set("axis", &P::axis)
+      .done();
+}
+/// BatchNorm of data, gamma, beta, moving_mean and moving_var; it updates the moving statistics,
+/// which makes them auxiliary states (MXNet's FMutateInputs).
+struct batch_norm : tensor_op<op_kind::network, batch_norm_param, 5> {
+  static constexpr op_names names{"BatchNorm", "batchnorm"};
+  static constexpr unsigned mutated_inputs = 0b11000;
+};
+
 struct activation_param {
-  std::string_view act_type;  // relu, sigmoid, tanh, softrelu or softsign
+  std::string_view act_type{};  // relu, sigmoid, tanh, softrelu or softsign
 };
 inline attributes attributes_of(const activation_param& p) {
   return attribute_writer(p).always("act_type", &activation_param::act_type).done();
@@ -80,12 +106,12 @@ struct leaky_relu : tensor_op<op_kind::network, leaky_relu_param, Arity> {
 };
 
 struct pooling_param {
-  int_tuple kernel;
+  int_tuple kernel{};
   std::string_view pool_type = "max";  // max, avg or sum
   bool global_pool = false;
   std::string_view pooling_convention = "valid";  // valid, full or same
-  int_tuple stride;
-  int_tuple pad;
+  int_tuple stride{};
+  int_tuple pad{};
 };
 inline attributes attributes_of(const pooling_param& p) {
   using P = pooling_param;

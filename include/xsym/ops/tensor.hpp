@@ -31,7 +31,7 @@ inline attributes attributes_of(no_param) { return {}; }
 /// MXNet's name of the broadcast form of operator-table op B (broadcast.hpp's list).
 template <class B>
 constexpr std::string_view broadcast_name() {
-  std::string_view name;
+  std::string_view name{};
   std::apply([&](const auto&... form) {
     ((std::is_same_v<typename std::remove_cvref_t<decltype(form)>::op, B> ? (void)(name = form.name) : void()), ...);
   }, broadcast_binary_ops);
@@ -47,7 +47,7 @@ struct broadcasting : tensor_op<op_kind::broadcast, no_param, 2> {
 };
 
 struct broadcast_to_param {
-  int_tuple shape;  // 0 keeps the input's dimension
+  int_tuple shape{};  // 0 keeps the input's dimension
 };
 inline attributes attributes_of(const broadcast_to_param& p) {
   return attribute_writer(p).always("shape", &broadcast_to_param::shape).done();
@@ -57,8 +57,8 @@ struct broadcast_to : tensor_op<op_kind::broadcast, broadcast_to_param> {
 };
 
 struct broadcast_axis_param {
-  int_tuple axis;
-  int_tuple size;
+  int_tuple axis{};
+  int_tuple size{};
 };
 inline attributes attributes_of(const broadcast_axis_param& p) {
   return attribute_writer(p).always("axis", &broadcast_axis_param::axis).always("size", &broadcast_axis_param::size).done();
@@ -68,8 +68,8 @@ struct broadcast_axis : tensor_op<op_kind::broadcast, broadcast_axis_param> {
 };
 
 struct broadcast_like_param {
-  int_tuple lhs_axes;
-  int_tuple rhs_axes;
+  int_tuple lhs_axes{};
+  int_tuple rhs_axes{};
 };
 inline attributes attributes_of(const broadcast_like_param& p) {
   return attribute_writer(p)
@@ -86,7 +86,7 @@ struct broadcast_like : tensor_op<op_kind::broadcast, broadcast_like_param, 2> {
 /// sum, mean, prod, max, min, nansum, nanprod: `axis` () (the default) reduces every axis; negative
 /// axes count from the end; `exclude` reduces the axes not listed.
 struct reduce_param {
-  int_tuple axis;
+  int_tuple axis{};
   bool keepdims = false;
   bool exclude = false;
 };
@@ -108,7 +108,7 @@ XSYM_REDUCTIONS(XSYM_REDUCTION_OP)
 
 struct norm_param {
   int ord = 2;  // 1 or 2
-  int_tuple axis;
+  int_tuple axis{};
   bool keepdims = false;
 };
 inline attributes attributes_of(const norm_param& p) {
@@ -124,7 +124,7 @@ struct norm : tensor_op<op_kind::reduce, norm_param> {
 
 /// argmax, argmin: `axis` unset searches the flattened input.
 struct arg_reduce_param {
-  std::optional<int> axis;
+  std::optional<int> axis{};
   bool keepdims = false;
 };
 inline attributes attributes_of(const arg_reduce_param& p) {
@@ -139,7 +139,7 @@ struct argmin : tensor_op<op_kind::reduce, arg_reduce_param> {
 
 struct softmax_param {
   int axis = -1;
-  std::optional<double> temperature;
+  std::optional<double> temperature{};
 };
 inline attributes attributes_of(const softmax_param& p) {
   return attribute_writer(p).if_set("axis", &softmax_param::axis).if_set("temperature", &softmax_param::temperature).done();
@@ -155,7 +155,7 @@ struct log_softmax : tensor_op<op_kind::reduce, softmax_param> {
 /// Reshape, with MXNet's special values 0 (keep), -1 (infer), -2 (keep the rest), -3 (merge
 /// two), -4 (split one).
 struct reshape_param {
-  int_tuple shape;
+  int_tuple shape{};
   bool reverse = false;
 };
 inline attributes attributes_of(const reshape_param& p) {
@@ -170,7 +170,7 @@ struct flatten : tensor_op<op_kind::layout, no_param> {
 };
 
 struct transpose_param {
-  int_tuple axes;  // () reverses the axes
+  int_tuple axes{};  // () reverses the axes
 };
 inline attributes attributes_of(const transpose_param& p) {
   return attribute_writer(p).if_set("axes", &transpose_param::axes).done();
@@ -190,7 +190,7 @@ struct expand_dims : tensor_op<op_kind::layout, expand_dims_param> {
 };
 
 struct squeeze_param {
-  int_tuple axis;  // (): every axis of size 1
+  int_tuple axis{};  // (): every axis of size 1
 };
 inline attributes attributes_of(const squeeze_param& p) {
   return attribute_writer(p).if_set("axis", &squeeze_param::axis).done();
@@ -200,7 +200,7 @@ struct squeeze : tensor_op<op_kind::layout, squeeze_param> {
 };
 
 struct reverse_param {
-  int_tuple axis;
+  int_tuple axis{};
 };
 inline attributes attributes_of(const reverse_param& p) {
   return attribute_writer(p).always("axis", &reverse_param::axis).done();
@@ -211,9 +211,9 @@ struct reverse : tensor_op<op_kind::layout, reverse_param> {
 
 /// slice: from begin to before end by step over the leading axes; entries may be xsym::none.
 struct slice_param {
-  int_tuple begin;
-  int_tuple end;
-  int_tuple step;
+  int_tuple begin{};
+  int_tuple end{};
+  int_tuple step{};
 };
 inline attributes attributes_of(const slice_param& p) {
   return attribute_writer(p)
@@ -229,7 +229,7 @@ struct slice : tensor_op<op_kind::layout, slice_param> {
 struct slice_axis_param {
   int axis = 0;
   int begin = 0;
-  std::optional<int> end;  // unset: to the end of the axis (MXNet's None)
+  std::optional<int> end{};  // unset: to the end of the axis (MXNet's None)
 };
 inline attributes attributes_of(const slice_axis_param& p) {
   return attribute_writer(p)
@@ -243,7 +243,7 @@ struct slice_axis : tensor_op<op_kind::layout, slice_axis_param> {
 };
 
 struct slice_like_param {
-  int_tuple axes;  // () slices every axis
+  int_tuple axes{};  // () slices every axis
 };
 inline attributes attributes_of(const slice_like_param& p) {
   return attribute_writer(p).if_set("axes", &slice_like_param::axes).done();
@@ -278,7 +278,7 @@ struct stack : tensor_op<op_kind::layout, stack_param, N> {
 };
 
 struct tile_param {
-  int_tuple reps;
+  int_tuple reps{};
 };
 inline attributes attributes_of(const tile_param& p) {
   return attribute_writer(p).always("reps", &tile_param::reps).done();
@@ -289,7 +289,7 @@ struct tile : tensor_op<op_kind::layout, tile_param> {
 
 struct repeat_param {
   int repeats = 1;
-  std::optional<int> axis;  // unset: the flattened input
+  std::optional<int> axis{};  // unset: the flattened input
 };
 inline attributes attributes_of(const repeat_param& p) {
   return attribute_writer(p).always("repeats", &repeat_param::repeats).if_set("axis", &repeat_param::axis).done();
