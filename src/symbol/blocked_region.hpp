@@ -1,9 +1,12 @@
 #pragma once
 // The blocked fused interpreter: an elementwise region of a runtime Symbol as an op list run over
 // blocks of a few thousand elements that stay in cache, each thread with its own block registers
-// (executor.hpp's blocked_fused path; executor_builder.cpp compiles regions into it).
+// (executor.hpp's blocked_fused path; executor_builder.cpp compiles regions into it). A region
+// whose output only a row reduction reads (sum(exp(x - 1), axis=1)) folds it block by block
+// instead of writing it out.
 #include <algorithm>
 #include <cstddef>
+#include <optional>
 #include <vector>
 
 #if defined(_OPENMP)
@@ -33,39 +36,63 @@ struct region_program {
   int registers = 0;
   int threads = 1;                // scratch is allocated for this many threads
   std::byte* scratch = nullptr;   // threads x registers x block x 8 bytes
+  // A reduction folding the rows of register `fold_reg` (kernels::row_reduction), or none.
+  std::optional<kernels::row_reduction> fold;
+  int fold_reg = -1;
+  void* fold_out = nullptr;
   std::ptrdiff_t register_bytes() const { return block * 8; }
 
-  // Runs every instruction on each block of [begin, end), with this thread's registers.
-  void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, std::byte* regs) const {
-    auto at = [&](const operand& o, std::ptrdiff_t i) -> std::byte* {
+  // Runs every instruction on elements [i, i + len), len <= block, with this thread's registers.
+  void run_block(std::ptrdiff_t i, std::ptrdiff_t len, std::byte* regs) const {
+    auto at = [&](const operand& o) -> std::byte* {
       return o.reg >= 0 ? regs + o.reg * register_bytes() : o.base + i * o.element_size;
     };
     const void* x[kernels::max_elementwise_inputs];
-    for (std::ptrdiff_t i = begin; i < end; i += block) {
-      std::ptrdiff_t len = std::min(block, end - i);
-      for (const instruction& ins : code) {
-        for (int j = 0; j < ins.num_inputs; ++j) x[j] = at(ins.in[j], i);
-        ins.kernel.fn(x, at(ins.out, i), len, ins.kernel.params);
+    for (const instruction& ins : code) {
+      for (int j = 0; j < ins.num_inputs; ++j) x[j] = at(ins.in[j]);
+      ins.kernel.fn(x, at(ins.out), len, ins.kernel.params);
+    }
+  }
+  void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, std::byte* regs) const {
+    for (std::ptrdiff_t i = begin; i < end; i += block) run_block(i, std::min(block, end - i), regs);
+  }
+  // Rows [begin, end) of the fold: each row's blocks in order, folded as they are computed.
+  void fold_rows(std::ptrdiff_t begin, std::ptrdiff_t end, std::byte* regs) const {
+    const std::ptrdiff_t length = fold->length;
+    const std::byte* piece = regs + fold_reg * register_bytes();
+    for (std::ptrdiff_t row = begin; row < end; ++row) {
+      double lanes[8] = {};
+      for (std::ptrdiff_t t = 0; t < length; t += block) {
+        const std::ptrdiff_t len = std::min(block, length - t);  // block is a multiple of 64
+        run_block(row * length + t, len, regs);
+        fold->add(piece, len, lanes);
       }
+      fold->finish(lanes, length, fold->mean, fold_out, row);
     }
   }
 
   void run() const {
-    std::ptrdiff_t per_thread = std::ptrdiff_t(registers) * register_bytes();
+    const std::ptrdiff_t per_thread = std::ptrdiff_t(registers) * register_bytes();
+    // Without a fold, the elements are split across threads in whole blocks; with one, the rows.
+    const std::ptrdiff_t items = fold ? fold->rows : n, grain = fold ? 1 : block;
+    auto run_items = [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::byte* regs) {
+      if (fold) fold_rows(begin, end, regs);
+      else run_range(begin, end, regs);
+    };
 #if defined(_OPENMP)
     if (n >= exec::parallel_threshold && threads > 1) {
 #pragma omp parallel num_threads(threads)
       {
         std::ptrdiff_t t = omp_get_thread_num(), count = omp_get_num_threads();
-        std::ptrdiff_t chunk = ((n + count - 1) / count + block - 1) / block * block;
-        std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
-        run_range(begin, end, scratch + t * per_thread);
+        std::ptrdiff_t chunk = ((items + count - 1) / count + grain - 1) / grain * grain;
+        std::ptrdiff_t begin = std::min(items, t * chunk), end = std::min(items, begin + chunk);
+        run_items(begin, end, scratch + t * per_thread);
       }
       return;
     }
 #endif
     (void)per_thread;
-    run_range(0, n, scratch);
+    run_items(0, items, scratch);
   }
 };
 

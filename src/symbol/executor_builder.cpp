@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -343,16 +344,36 @@ class builder {
   }
 
   // ---- per_op and blocked_fused: units of work over planned storage ----
+  static constexpr std::size_t no_node = std::size_t(-1);
   struct unit {
     std::vector<std::size_t> nodes;
     bool region = false;  // elementwise nodes run as one blocked op list
     bool backward = false;  // runs in backward()
+    std::size_t fold = no_node;  // a row reduction the region folds (its last node), or none
   };
+
+  // The row fold of reduction node nid when the region `r` can compute it: its input is a value
+  // of the region that nothing else reads and no output gives out, and its rows are long enough
+  // for the fold to run block by block (blocked_region.hpp).
+  std::optional<kernels::row_reduction> region_fold(const unit& r, std::size_t nid, const std::vector<int>& readers) const {
+    const auto& inputs = g_.input_entries[nid];
+    if (!r.region || r.fold != no_node || inputs.size() != 1) return std::nullopt;
+    const std::size_t e = inputs[0];
+    if (readers[e] != 1 || std::find(g_.heads.begin(), g_.heads.end(), e) != g_.heads.end() ||
+        std::find(r.nodes.begin(), r.nodes.end(), node_of(e)) == r.nodes.end())
+      return std::nullopt;
+    auto fold = kernels::as_row_reduction(*g_.nodes[nid], entries_[e]);
+    if (!fold || fold->length < 64) return std::nullopt;
+    return fold;
+  }
 
   // The symbol's nodes first, in order, then (bound with gradients) the backward nodes: a node
   // of the symbol never reads a gradient, so the order stays topological.
   std::vector<unit> units(bool blocked) const {
     std::vector<unit> out;
+    std::vector<int> readers(g_.total, 0);
+    for (const auto& inputs : g_.input_entries)
+      for (std::size_t e : inputs) ++readers[e];
     for (bool backward : {false, true}) {
       bool phase_start = true;
       for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
@@ -361,12 +382,15 @@ class builder {
         bool ew = kernels::is_elementwise(n);
         if (blocked && ew) {
           std::size_t size = entries_[g_.first_entry[nid]].size();
-          if (!phase_start && !out.empty() && out.back().region &&
+          if (!phase_start && !out.empty() && out.back().region && out.back().fold == no_node &&
               entries_[g_.first_entry[out.back().nodes[0]]].size() == size) {
             out.back().nodes.push_back(nid);
             continue;
           }
           out.push_back({{nid}, true, backward});
+        } else if (blocked && !phase_start && !out.empty() && region_fold(out.back(), nid, readers)) {
+          out.back().nodes.push_back(nid);
+          out.back().fold = nid;
         } else {
           out.push_back({{nid}, false, backward});
         }
@@ -388,7 +412,7 @@ class builder {
         for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) defined_in[g_.first_entry[nid] + i] = std::ptrdiff_t(u);
       }
     buffer_of_.assign(g_.total, no_buffer);
-    std::size_t regions = 0, per_op_nodes = 0;
+    std::size_t regions = 0, folds = 0, per_op_nodes = 0;
 
     ex_.forward_steps = std::size_t(-1);
     for (std::size_t u = 0; u < work.size(); ++u) {
@@ -403,7 +427,7 @@ class builder {
       for (std::size_t nid : w.nodes)
         for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) {
           std::size_t e = g_.first_entry[nid] + i;
-          if (!w.region || head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u)) stored.push_back(e);
+          if (!w.region || nid == w.fold || head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u)) stored.push_back(e);
         }
       // An elementwise node may write over an input that dies here (element i is read before
       // it is written); a region may not, since later instructions of the block read its inputs.
@@ -439,6 +463,7 @@ class builder {
       if (w.region) {
         build_region(w, u, last_use);
         ++regions;
+        folds += w.fold != no_node;
       } else {
         build_node(w.nodes[0]);
         ++per_op_nodes;
@@ -459,7 +484,9 @@ class builder {
     ex_.intermediate_bytes = planned;
     if (blocked)
       ex_.description = "blocked fused interpreter (" + std::to_string(regions) + " elementwise region" +
-                        (regions == 1 ? "" : "s") + ", blocks of " + std::to_string(block_size()) + " elements" +
+                        (regions == 1 ? "" : "s") +
+                        (folds ? " (" + std::to_string(folds) + " folding a reduction)" : std::string()) +
+                        ", blocks of " + std::to_string(block_size()) + " elements" +
                         (per_op_nodes ? ", " + std::to_string(per_op_nodes) + " other node" +
                                             (per_op_nodes == 1 ? "" : "s") + " per op"
                                       : std::string()) +
@@ -547,7 +574,8 @@ class builder {
         o.base = static_cast<std::byte*>(entries_[e].data), o.element_size = std::ptrdiff_t(dtype_size(entries_[e].type));
       return o;
     };
-    for (std::size_t k = 0; k < w.nodes.size(); ++k) {
+    const std::size_t instructions = w.nodes.size() - (w.fold != no_node);
+    for (std::size_t k = 0; k < instructions; ++k) {
       std::size_t nid = w.nodes[k], e = g_.first_entry[nid];
       instruction ins;
       const auto& inputs = g_.input_entries[nid];
@@ -576,6 +604,12 @@ class builder {
       free_regs.insert(free_regs.end(), dying.begin(), dying.end());
       ins.out = operand_of(e);
       p->code.push_back(ins);
+    }
+    if (w.fold != no_node) {  // the folded value lives in a register, never in memory
+      const std::size_t e = g_.input_entries[w.fold][0];
+      p->fold = kernels::as_row_reduction(*g_.nodes[w.fold], entries_[e]);
+      p->fold_reg = reg[e];
+      p->fold_out = entries_[g_.first_entry[w.fold]].data;
     }
 #if defined(_OPENMP)
     p->threads = std::max(1, omp_get_max_threads());

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -135,6 +136,23 @@ nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in,
 /// ops of the differentiable ones.
 bool is_reduce_op(std::string_view op);
 nn_kernel make_reduce_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+
+/// A sum or mean of float32 or float64 whose every output element folds one contiguous row of
+/// its input (the trailing axes): output element r folds elements [r·length, (r+1)·length).
+/// The blocked interpreter folds the rows of an elementwise region's output as the region
+/// computes them, block by block in cache (executor_builder.cpp), with the bits of the
+/// reduction's own kernel: eight running sums in double.
+struct row_reduction {
+  std::int64_t rows = 0, length = 0;
+  bool mean = false;
+  /// Adds a piece of a row, `len` elements in the input's dtype, to the running sums. The pieces
+  /// of a row come in order, each but the last a multiple of 8 elements long.
+  void (*add)(const void* piece, std::int64_t len, double* lanes) = nullptr;
+  /// Writes output element `row` (of the input's dtype) from the running sums.
+  void (*finish)(const double* lanes, std::int64_t count, bool mean, void* out, std::int64_t row) = nullptr;
+};
+/// The row fold of reduction node `n` on input `in`, or nothing when it is not one.
+std::optional<row_reduction> as_row_reduction(const graph_node& n, const tensor& in);
 /// True for transpose, reverse, slice, slice_axis, slice_like, tile, repeat, expand_dims, squeeze,
 /// stack, where and their backward ops (kernels_layout.cpp).
 bool is_layout_op(std::string_view op);

@@ -12,6 +12,7 @@
 // g·x/out, ord 1 g·sign(x).
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -92,19 +93,45 @@ std::size_t elements(const dims& d) {
 // A float sum over a group: eight running sums, element t of a contiguous row going to sum
 // t mod 8, added pairwise at the end. The order is fixed by the shape alone (the same bits at
 // any thread count), and the loop vectorizes and is not one long chain of dependent adds.
+// Elements [0, len) of a contiguous row, added to the running sums: in eights, the rest to sum 0.
+// A row added in pieces whose lengths (but the last's) are multiples of 8 gets the same sums.
+template <class T, class A>
+void add_to_lanes(A* lanes, const T* p, i64 len) {
+  i64 t = 0;
+  for (; t + 8 <= len; t += 8)
+    for (int k = 0; k < 8; ++k) lanes[k] += A(p[t + k]);
+  for (; t < len; ++t) lanes[0] += A(p[t]);
+}
+template <class A>
+A combine_lanes(const A* lanes) {
+  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+}
+
 template <class T>
 loops::sum_type<T> lane_sum(const loops::reduction_loop<1>& loop, const T* x, i64 j) {
   using A = loops::sum_type<T>;
   A lanes[8] = {};
   loop.visit_rows(j, [&](const offsets<1>& o, i64 len, const offsets<1>& step) {
     const T* p = x + o[0];
-    i64 t = 0;
-    if (step[0] == 1)
-      for (; t + 8 <= len; t += 8)
-        for (int k = 0; k < 8; ++k) lanes[k] += A(p[t + k]);
-    for (; t < len; ++t) lanes[0] += A(p[t * step[0]]);
+    if (step[0] == 1) {
+      add_to_lanes(lanes, p, len);
+      return;
+    }
+    for (i64 t = 0; t < len; ++t) lanes[0] += A(p[t * step[0]]);
   });
-  return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  return combine_lanes(lanes);
+}
+
+// The row fold of a float sum or mean (kernels.hpp, row_reduction): the same steps as
+// fold_group's for a group that is one contiguous row.
+template <class T>
+void add_row_piece(const void* piece, i64 len, double* lanes) {
+  add_to_lanes(lanes, static_cast<const T*>(piece), len);
+}
+template <class T>
+void finish_row(const double* lanes, i64 count, bool mean, void* out, i64 row) {
+  const double s = combine_lanes(lanes);
+  static_cast<T*>(out)[row] = mean ? T(s / double(count)) : T(s);
 }
 
 template <class T>
@@ -260,6 +287,23 @@ nn_kernel make_backward(const graph_node& n, reducer r, std::span<const tensor> 
 }
 
 }  // namespace
+
+std::optional<row_reduction> as_row_reduction(const graph_node& n, const tensor& in) {
+  const reducer_name* r = find_reducer(op_name(n));
+  if (!r || (r->r != reducer::sum && r->r != reducer::mean)) return std::nullopt;
+  if (in.type != dtype::float32 && in.type != dtype::float64) return std::nullopt;
+  const fold_geometry g = geometry(n, dims_of(in));
+  const loops::reduction_loop<1> loop(g.data, g.folded, {contiguous_strides(g.data)});
+  if (!loop.one_contiguous_row()) return std::nullopt;
+  row_reduction f;
+  f.rows = loop.groups();
+  f.length = loop.group_size();
+  f.mean = r->r == reducer::mean;
+  const bool single = in.type == dtype::float32;
+  f.add = single ? &add_row_piece<float> : &add_row_piece<double>;
+  f.finish = single ? &finish_row<float> : &finish_row<double>;
+  return f;
+}
 
 bool is_reduce_op(std::string_view op) {
   if (op.starts_with("_backward_")) op.remove_prefix(10);

@@ -119,6 +119,9 @@ class reduction_loop {
   i64 groups() const { return groups_; }
   /// Elements per group (the folded axes' product; 0 for an empty reduction).
   i64 group_size() const { return group_size_; }
+  /// Whether each group is one contiguous row, group j at j·group_size() (the folded axes are
+  /// the trailing ones): visit_rows then visits one row of step 1.
+  bool one_contiguous_row() const { return folded_.size() == 1 && folded_strides_[0][0] == 1; }
 
   /// f(o, len, step) for each row of group j, in row-major order over the folded axes: the row's
   /// elements are at o + t·step, t in [0, len).
