@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "infer_support.hpp"
+#include "tensor_shapes.hpp"
 
 namespace xsym::infer_rules {
 
@@ -150,6 +151,9 @@ void leaky_relu_shape(const graph_node& n, std::vector<partial_shape>& in, std::
   if (prelu && !in[1]) {
     if (dshape->size() < 2) throw error("prelu needs data with a channel axis, got " + shape_str(dshape));
     in[1] = dims{(*dshape)[1]};
+  } else if (prelu && std::none_of(in[1]->begin(), in[1]->end(), [](i64 d) { return d < 0; }) &&
+             std::none_of(dshape->begin(), dshape->end(), [](i64 d) { return d < 0; })) {
+    (void)detail::prelu_gamma_extents(*in[1], *dshape);  // throws when gamma does not fit the data
   }
   for (std::size_t i = 0; i < out.size(); ++i) shape_assign_check(out, i, dshape);  // rrelu: mask
 }

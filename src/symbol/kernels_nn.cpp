@@ -369,24 +369,18 @@ nn_kernel make_leaky_relu(const graph_node& n, std::span<const tensor> in, std::
   if (mask) expect_size(n, out[1], std::size_t(size), "output 1 (mask)");
 
   if (prelu) {
-    // gamma runs along axis 1 (MXNet's expand_shape), or is one value for all.
-    const auto& d = in[0].dims.dims();
-    const i64 gsize = i64(in[1].size());
-    const std::size_t axis = d.size() >= 2 ? 1 : 0;
-    const i64 channels = d.empty() ? 1 : d[axis];
-    if (gsize != 1 && gsize != channels)
-      fail(n, "gamma (input 1) has shape " + in[1].dims.str() + ", expected (" + std::to_string(channels) +
-                  ",) or (1,) for data " + in[0].dims.str());
-    const i64 inner = product(d, axis + 1, d.size());
-    const i64 outer = d.empty() ? 1 : product(d, 0, axis);
-    return [outer, channels, inner, gsize](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    // gamma varies along data axes 0 and/or 1 (MXNet's expand_shape), or is one value for all.
+    const dims d = dims_of(in[0]);
+    const auto [e0, e1] = prelu_gamma_of(n, in[1], d);
+    const i64 rows = d.empty() ? 1 : d[0], channels = d.size() < 2 ? 1 : d[1], inner = product(d, 2, d.size());
+    return [rows, channels, inner, e0, e1](std::span<const tensor> inputs, std::span<const tensor> outputs) {
       const T* x = inputs[0].as<T>();
       const T* gamma = inputs[1].as<T>();
       T* y = outputs[0].as<T>();
-      parallel_for(outer * channels, outer * channels * inner >= parallel_work, max_threads(), [&](i64 oc, int) {
-        const T a = gamma[gsize == 1 ? 0 : oc % channels];
-        const T* xs = x + oc * inner;
-        T* ys = y + oc * inner;
+      parallel_for(rows * channels, rows * channels * inner >= parallel_work, max_threads(), [&](i64 rc, int) {
+        const T a = gamma[(e0 == 1 ? 0 : rc / channels) * e1 + (e1 == 1 ? 0 : rc % channels)];
+        const T* xs = x + rc * inner;
+        T* ys = y + rc * inner;
         for (i64 i = 0; i < inner; ++i) ys[i] = xs[i] > T(0) ? xs[i] : xs[i] * a;
       });
     };

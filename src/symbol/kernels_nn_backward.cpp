@@ -88,44 +88,54 @@ nn_kernel make_leaky_relu_backward(const graph_node& n, std::span<const tensor> 
   const i64 size = i64(in[2].size());
   expect_size(n, out[0], std::size_t(size), "output 0");
   if (prelu) {
-    const auto& d = in[2].dims.dims();
-    const i64 gsize = i64(in[3].size());
-    const std::size_t axis = d.size() >= 2 ? 1 : 0;
-    const i64 channels = d.empty() ? 1 : d[axis];
-    if (gsize != 1 && gsize != channels)
-      fail(n, "gamma (input 1) has shape " + in[3].dims.str() + ", expected (" + std::to_string(channels) +
-                  ",) or (1,) for data " + in[2].dims.str());
-    const i64 inner = product(d, axis + 1, d.size()), outer = d.empty() ? 1 : product(d, 0, axis);
+    const dims d = dims_of(in[2]);
+    const auto [e0, e1] = prelu_gamma_of(n, in[3], d);
+    const i64 rows = d.empty() ? 1 : d[0], channels = d.size() < 2 ? 1 : d[1], inner = product(d, 2, d.size());
     auto sums = std::make_shared<std::vector<T>>(std::size_t(channels));  // d gamma per channel
-    return [outer, channels, inner, gsize, sums](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    return [rows, channels, inner, e0, e1, sums](std::span<const tensor> inputs, std::span<const tensor> outputs) {
       const T* g = inputs[0].as<T>();
       const T* x = inputs[2].as<T>();
       const T* gamma = inputs[3].as<T>();
       T* dx = outputs[0].as<T>();
       T* dgamma = outputs[1].as<T>();
-      // d gamma sums over every position of its channel: one channel per thread, positions in
-      // order, then (one gamma for all) the channels in order: the same bits on any threads.
-      T* sum_of = sums->data();
-      parallel_for(channels, outer * channels * inner >= parallel_work, max_threads(), [&](i64 c, int) {
-        const T a = gamma[gsize == 1 ? 0 : c];
-        T sum = 0;
-        for (i64 o = 0; o < outer; ++o) {
-          const i64 at = (o * channels + c) * inner;
-          for (i64 i = 0; i < inner; ++i) {
-            const T v = x[at + i];
-            dx[at + i] = v > T(0) ? g[at + i] : g[at + i] * a;
-            if (!(v > T(0))) sum += g[at + i] * v;
-          }
+      // Each gamma element sums g·x over its positions (where x <= 0) in row-major order, on one
+      // thread: the same bits on any number of threads. A gamma that does not vary along axis 0
+      // sums per channel first, then (one gamma for all) the channels in order.
+      auto slice = [&](i64 r, i64 c, T a, T& sum) {
+        const i64 at = (r * channels + c) * inner;
+        for (i64 i = 0; i < inner; ++i) {
+          const T v = x[at + i];
+          dx[at + i] = v > T(0) ? g[at + i] : g[at + i] * a;
+          if (!(v > T(0))) sum += g[at + i] * v;
         }
-        sum_of[c] = sum;
-      });
-      if (gsize != 1) {
-        std::copy(sum_of, sum_of + channels, dgamma);
-      } else {
-        T all = 0;
-        for (i64 c = 0; c < channels; ++c) all += sum_of[c];
-        dgamma[0] = all;
+      };
+      const bool big = rows * channels * inner >= parallel_work;
+      if (e0 == 1) {
+        T* sum_of = sums->data();
+        parallel_for(channels, big, max_threads(), [&](i64 c, int) {
+          const T a = gamma[e1 == 1 ? 0 : c];
+          T sum = 0;
+          for (i64 r = 0; r < rows; ++r) slice(r, c, a, sum);
+          sum_of[c] = sum;
+        });
+        if (e1 != 1) {
+          std::copy(sum_of, sum_of + channels, dgamma);
+        } else {
+          T all = 0;
+          for (i64 c = 0; c < channels; ++c) all += sum_of[c];
+          dgamma[0] = all;
+        }
+        return;
       }
+      parallel_for(e0 * e1, big, max_threads(), [&](i64 k, int) {  // gamma (rows, channels or 1)
+        const i64 r = k / e1;
+        T sum = 0;
+        if (e1 == 1)
+          for (i64 c = 0; c < channels; ++c) slice(r, c, gamma[k], sum);
+        else
+          slice(r, k % e1, gamma[k], sum);
+        dgamma[k] = sum;
+      });
     };
   }
   constexpr T selu_alpha = T(1.6732632423543772848170429916717);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #if defined(_OPENMP)
@@ -19,6 +20,7 @@
 
 #include "kernels.hpp"
 #include "node_params.hpp"
+#include "tensor_shapes.hpp"
 #include "xsym/core/error.hpp"
 #include "xsym/symbol/op_def.hpp"
 
@@ -125,6 +127,18 @@ inline i64 product(const std::vector<i64>& d, std::size_t from, std::size_t to) 
 }
 
 // An axis in [-ndim, ndim), normalized.
+/// PReLU's gamma (input `gamma`) against data of shape `d`: its extents along data axes 0 and 1
+/// (tensor_shapes.hpp), checked against its size; an error names the node.
+inline std::pair<i64, i64> prelu_gamma_of(const graph_node& n, const tensor& gamma, const dims& d) {
+  try {
+    const auto e = detail::prelu_gamma_extents(dims_of(gamma), d);
+    if (e.first * e.second != i64(gamma.size())) throw error("gamma has " + std::to_string(gamma.size()) + " elements");
+    return e;
+  } catch (const error& e) {
+    fail(n, std::string("gamma (input 1): ") + e.what());
+  }
+}
+
 inline std::size_t normalize_axis(const graph_node& n, const char* key, i64 axis, std::size_t ndim) {
   i64 nd = i64(ndim);
   if (axis >= nd || axis < -nd)

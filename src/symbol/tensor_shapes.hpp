@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "node_params.hpp"
@@ -18,6 +19,21 @@ inline std::string dims_str(const dims& d) {
   std::string s = "[";
   for (std::size_t i = 0; i < d.size(); ++i) s += (i ? "," : "") + std::to_string(d[i]);
   return s + "]";
+}
+
+/// PReLU's gamma against its data (MXNet 1.9's expand_shape in leaky_relu-inl.h): gamma's axes,
+/// from the last, take data axes 1 and 0 where equal or 1 ((C,) is per channel, (N, C) per
+/// sample and channel, (1,) one for all). Returns gamma's extent along data axes 0 and 1 (1:
+/// the same value along the axis); throws MXNet's error when gamma does not fit.
+inline std::pair<i64, i64> prelu_gamma_extents(const dims& gamma, const dims& data) {
+  dims result(data.size(), 1);
+  i64 s = i64(gamma.size()) - 1;
+  for (i64 i = i64(data.size()) - 1; i >= 0; --i)
+    if (s >= 0 && i <= 1 && (data[std::size_t(i)] == gamma[std::size_t(s)] || gamma[std::size_t(s)] == 1))
+      result[std::size_t(i)] = gamma[std::size_t(s--)];
+  if (s != -1)
+    throw error("Cannot broadcast gamma to data. gamma: " + dims_str(gamma) + ", data: " + dims_str(data));
+  return {data.empty() ? 1 : result[0], data.size() < 2 ? 1 : result[1]};
 }
 
 /// BinaryBroadcastShapeCompact: NumPy's rule, right-aligned, a dimension of 1 stretches. An

@@ -63,6 +63,49 @@ TEST_CASE("network-op gradients: LeakyReLU, every act_type, and prelu's gamma", 
   check_against_differences(prelu, {{"x", array(v, {2, 3, 4})}, {"gamma", array({0.25}, {1})}}, {"x", "gamma"});
 }
 
+TEST_CASE("prelu's gamma of the data's leading shape (MXNet 1.9's expand_shape), forward and backward",
+          "[symbol][gradient][nn]") {
+  auto x = Symbol::variable("x"), gamma = Symbol::variable("gamma");
+  Symbol prelu = Symbol::create("LeakyReLU", {x, gamma}, {{"act_type", "prelu"}});
+  // (data shape, gamma shape, gamma's index of element (row r, channel c)): gamma varies along
+  // axis 0 and/or 1.
+  struct fit {
+    shape data, gamma;
+    std::size_t (*index)(std::size_t r, std::size_t c);
+  };
+  const fit fits[] = {
+      {{3, 4}, {3, 4}, [](std::size_t r, std::size_t c) { return r * 4 + c; }},
+      {{3, 4, 1, 2}, {3, 4}, [](std::size_t r, std::size_t c) { return r * 4 + c; }},
+      {{2, 3, 4}, {2, 1}, [](std::size_t r, std::size_t) { return r; }},
+      {{2, 3, 4}, {1, 3}, [](std::size_t, std::size_t c) { return c; }},
+  };
+  for (const auto& f : fits) {
+    INFO("data " << f.data.str() << " gamma " << f.gamma.str());
+    auto v = pseudo(f.data.size(), 4.0);
+    for (auto& e : v)
+      if (std::fabs(e) < 0.05) e += 0.1;
+    const auto gv = pseudo(f.gamma.size(), 5.0);
+    const std::map<std::string, ndarray> args{{"x", array(v, f.data)}, {"gamma", array(gv, f.gamma)}};
+    CHECK(prelu.infer_shape({{"x", f.data}, {"gamma", f.gamma}}).outputs.at(0) == f.data);
+    const auto out = run_forward(prelu, args);
+    const std::size_t channels = std::size_t(f.data[1]), inner = f.data.size() / std::size_t(f.data[0]) / channels;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const double a = gv[f.index(i / (channels * inner), i / inner % channels)];
+      CHECK(out[i] == (v[i] > 0 ? v[i] : v[i] * a));
+    }
+    check_against_differences(prelu, args, {"x", "gamma"});
+  }
+  const std::string message = [&] {
+    try {
+      (void)run_forward(prelu, {{"x", array(pseudo(24, 1), {2, 3, 4})}, {"gamma", array(pseudo(4, 2), {4})}});
+    } catch (const xsym::error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  }();
+  CHECK_THAT(message, Catch::Contains("Cannot broadcast gamma to data. gamma: [4], data: [2,3,4]"));
+}
+
 TEST_CASE("network-op gradients: softmax and log_softmax along an axis with a temperature, SoftmaxActivation",
           "[symbol][gradient][nn]") {
   auto x = Symbol::variable("x");
