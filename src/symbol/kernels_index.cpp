@@ -1,8 +1,8 @@
 // The indexing ops on the CPU, after MXNet 1.9's indexing_op.h and broadcast_reduce_op.h:
 // one_hot, pick and take, forward on every element type (indices of any dtype, truncated to
 // integers as MXNet casts them), backward in float32 and float64. Out-of-range indices follow
-// `mode`: clip (the default) to the nearest end, wrap around; one_hot leaves such a row all
-// off_value. The gradient of pick scatters the head gradient to the picked elements; take's sums
+// `mode`: clip (the default) to the nearest end, wrap around, or (take) raise an error naming
+// the index; one_hot leaves such a row all off_value. The gradient of pick scatters the head gradient to the picked elements; take's sums
 // it over repeated indices, in output order (the same bits at any thread count). Indices get no
 // gradient.
 #include <algorithm>
@@ -50,17 +50,27 @@ pick_plan plan_pick(const graph_node& n, const dims& data) {
   return {product(data, 0, axis), data[axis], product(data, axis + 1, data.size()), wrap_mode(n)};
 }
 
-// take's geometry: a as (outer, size, inner), the indices as `count` entries.
+// take's geometry: a as (outer, size, inner), the indices as `count` entries; mode raise checks
+// every index when the kernel runs (then clipping changes nothing).
 struct take_plan {
   i64 outer = 1, size = 1, inner = 1, count = 1;
-  bool wrap = false;
+  bool wrap = false, raise = false;
 };
 take_plan plan_take(const graph_node& n, const dims& a, std::size_t count) {
   const params p(n);
   const std::size_t axis = detail::layout_axis(p.get_int("axis", 0), a.size());
-  if (get_choice(p, "mode", "clip", {"clip", "wrap", "raise"}) == "raise")
-    fail(n, "mode 'raise' is not supported on the CPU; use clip or wrap");
-  return {product(a, 0, axis), a[axis], product(a, axis + 1, a.size()), i64(count), wrap_mode(n)};
+  const std::string mode = get_choice(p, "mode", "clip", {"clip", "wrap", "raise"});
+  return {product(a, 0, axis), a[axis], product(a, axis + 1, a.size()), i64(count), mode == "wrap", mode == "raise"};
+}
+
+// mode raise: MXNet's "take operator contains indices out of bound", with the first such index.
+// `node` names the node ("take node 't0'"): the kernel may outlive the graph.
+template <class I>
+void check_indices(const std::string& node, const I* idx, const take_plan& P) {
+  for (i64 c = 0; c < P.count; ++c)
+    if (const i64 k = arith::convert<i64>(idx[c]); k < 0 || k >= P.size)
+      throw error(node + ": take operator contains indices out of bound: index " + std::to_string(k) + " (entry " +
+                  std::to_string(c) + " of the indices) is not in [0, " + std::to_string(P.size) + ")");
 }
 
 // ---- forward --------------------------------------------------------------------------------
@@ -110,10 +120,12 @@ nn_kernel make_take(const graph_node& n, std::span<const tensor> in, std::span<c
   const take_plan P = plan_take(n, dims_of(in[0]), in[1].size());
   nn_kernel k;
   with_types(in[0].type, in[1].type, [&]<class T, class I>(T, I) {
-    k = [P](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    k = [P, node = std::string(op_name(n)) + " node '" + n.name + "'"](std::span<const tensor> inputs,
+                                                                     std::span<const tensor> outputs) {
       const T* a = inputs[0].as<T>();
       const I* idx = inputs[1].as<I>();
       T* y = outputs[0].as<T>();
+      if (P.raise) check_indices(node, idx, P);
       for (i64 o = 0; o < P.outer; ++o)
         for (i64 c = 0; c < P.count; ++c)
           std::memcpy(y + (o * P.count + c) * P.inner, a + (o * P.size + place(idx[c], P.size, P.wrap)) * P.inner,

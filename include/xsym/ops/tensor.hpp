@@ -301,7 +301,7 @@ struct repeat : tensor_op<op_kind::layout, repeat_param> {
 // ---- indexing --------------------------------------------------------------------------------
 struct take_param {
   int axis = 0;
-  std::string_view mode = "clip";  // clip or wrap
+  std::string_view mode = "clip";  // clip, wrap or raise (an out-of-range index is an error)
 };
 inline attributes attributes_of(const take_param& p) {
   return attribute_writer(p).if_set("axis", &take_param::axis).if_set("mode", &take_param::mode).done();
@@ -314,7 +314,7 @@ struct take : tensor_op<op_kind::layout, take_param, 2> {
 struct pick_param {
   int axis = -1;
   bool keepdims = false;
-  std::string_view mode = "clip";
+  std::string_view mode = "clip";  // clip or wrap
 };
 inline attributes attributes_of(const pick_param& p) {
   return attribute_writer(p)
