@@ -25,8 +25,8 @@ Symbol symbol_from(const graph_description& d) {
     } else {
       n->op = dn.op;
       n->def = find_op(n->op);
-      if (n->def) n->num_outputs = n->def->num_outputs;  // BatchNorm's hidden mean and var
       n->attrs = dn.attrs;
+      if (n->def) n->num_outputs = n->def->outputs_of(n->attrs);  // BatchNorm's hidden mean and var
       for (const auto& in : dn.inputs)
         n->inputs.push_back({nodes.at(std::size_t(in.node)), std::uint32_t(in.index), 0});
     }

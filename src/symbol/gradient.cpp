@@ -87,7 +87,7 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
       if (!node.def->has_gradient)
         throw error(prefix + "node '" + node.name + "' (" + node.op + ") has no gradient in xsym yet, and input " +
                     std::to_string(k) + " of it depends on a variable whose gradient is asked for");
-      if (e != entry_of(from))
+      if (e != entry_of(from) && !(g.nodes[from]->def && g.nodes[from]->def->gradient_per_output()))
         throw error(prefix + "node '" + node.name + "' reads output " + std::to_string(e - entry_of(from)) +
                     " of node '" + g.nodes[from]->name + "', which has no gradient in xsym yet");
       if (node.def->gradient_of_input(k)) reaches[i] = true;
@@ -97,75 +97,98 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
   std::vector<std::string> output_names = s.list_outputs();
   std::vector<node_ptr> made;  // the new nodes, named at the end
   std::vector<node_entry> head_var(g.heads.size());
-  std::vector<node_entry> gradient(n);  // by node: its gradient (output 0), or no node
+  std::vector<node_entry> gradient(g.total);  // by entry: its gradient, or no node
   // By node: whether its inputs get gradients from it (a loss head does, with no gradient of
   // its own), and its joint backward node (network ops), made once.
   std::vector<bool> active(n, false);
   std::vector<node_ptr> joint(n);
   const op_def* plus = find_op(ops::plus::names.mxnet);
+  const op_def* zeros = find_op(ops::zeros_like::names.mxnet);
   auto is_loss = [&](std::size_t i) { return g.nodes[i]->def && g.nodes[i]->def->loss; };
+  // The head gradients a joint backward node of j reads: its output's, or (SliceChannel) one per
+  // visible output, zeros for an output no path gives a gradient.
+  auto head_gradients_of = [&](std::size_t j, std::vector<node_entry>& inputs) {
+    const graph_node& node = *g.nodes[j];
+    if (!node.def->gradient_per_output()) {
+      inputs.push_back(gradient[entry_of(j)]);
+      return;
+    }
+    const auto visible = std::min<std::size_t>(g.num_entries[j], node.def->visible_outputs_of(node.attrs));
+    for (std::size_t o = 0; o < visible; ++o) {
+      if (!gradient[entry_of(j) + o].node) {
+        made.push_back(make_node(zeros, {{g.nodes[j], std::uint32_t(o), 0}}));
+        gradient[entry_of(j) + o] = {made.back(), 0, 0};
+      }
+      inputs.push_back(gradient[entry_of(j) + o]);
+    }
+  };
   for (std::size_t i = n; i-- > 0;) {
     if (!reaches[i]) continue;
-    node_entry sum;
-    auto add = [&](node_entry term) {
-      if (!sum.node) {
-        sum = term;
-        return;
-      }
-      made.push_back(make_node(plus, {sum, term}));
-      sum = {made.back(), 0, 0};
-    };
-    for (std::size_t k = 0; k < g.heads.size() && !is_loss(i); ++k) {
-      if (g.heads[k] != entry_of(i)) continue;
-      if (!head_var[k].node) {
-        auto v = std::make_shared<graph_node>();
-        v->name = output_names[k] + head_gradient_suffix;
-        if (std::find(arguments.begin(), arguments.end(), v->name) != arguments.end())
-          throw error(prefix + "the head gradient of output '" + output_names[k] + "' would be the variable '" +
-                      v->name + "', but an argument of the symbol has that name; rename it");
-        head_var[k] = {v, 0, 0};
-      }
-      add(head_var[k]);
-    }
-    for (std::size_t j = n; j-- > i + 1;) {
-      if (!active[j]) continue;
-      const graph_node& consumer = *g.nodes[j];
-      for (std::size_t k = 0; k < g.input_entries[j].size(); ++k) {
-        if (g.input_entries[j][k] != entry_of(i)) continue;
-        const op_def* backward = consumer.def->gradient_of_input(k);
-        if (!backward) continue;
-        if (consumer.def->joint_backward) {  // output k of the node's one backward node
-          if (!joint[j]) {
-            std::vector<node_entry> inputs;
-            if (!consumer.def->loss) inputs.push_back(gradient[j]);
-            // The op's own outputs: a node loaded from MXNet may have more (a Gluon export's
-            // Pooling lists a workspace output), which xsym neither computes nor reads.
-            const auto outputs = std::uint32_t(std::min<std::size_t>(g.num_entries[j], consumer.def->num_outputs));
-            for (std::uint32_t o = 0; o < outputs; ++o) inputs.push_back({g.nodes[j], o, 0});
-            inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
-            joint[j] = make_node(backward, std::move(inputs), op_attributes(consumer));
-            joint[j]->num_outputs = std::uint32_t(consumer.inputs.size());
-            made.push_back(joint[j]);
-          }
-          add({joint[j], std::uint32_t(k), 0});
-          continue;
+    // Each output's gradient: the head gradient first (when it is a head), then the consumers'
+    // contributions, from the last consumer back.
+    for (std::size_t e = entry_of(i); e < entry_of(i) + g.num_entries[i]; ++e) {
+      node_entry sum;
+      auto add = [&](node_entry term) {
+        if (!sum.node) {
+          sum = term;
+          return;
         }
-        std::vector<node_entry> inputs{gradient[j], {g.nodes[j], 0, 0}};
-        inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
-        made.push_back(make_node(backward, std::move(inputs), op_attributes(consumer)));
-        add({made.back(), 0, 0});
+        made.push_back(make_node(plus, {sum, term}));
+        sum = {made.back(), 0, 0};
+      };
+      for (std::size_t k = 0; k < g.heads.size() && !is_loss(i); ++k) {
+        if (g.heads[k] != e) continue;
+        if (!head_var[k].node) {
+          auto v = std::make_shared<graph_node>();
+          v->name = output_names[k] + head_gradient_suffix;
+          if (std::find(arguments.begin(), arguments.end(), v->name) != arguments.end())
+            throw error(prefix + "the head gradient of output '" + output_names[k] + "' would be the variable '" +
+                        v->name + "', but an argument of the symbol has that name; rename it");
+          head_var[k] = {v, 0, 0};
+        }
+        add(head_var[k]);
       }
+      for (std::size_t j = n; j-- > i + 1;) {
+        if (!active[j]) continue;
+        const graph_node& consumer = *g.nodes[j];
+        for (std::size_t k = 0; k < g.input_entries[j].size(); ++k) {
+          if (g.input_entries[j][k] != e) continue;
+          const op_def* backward = consumer.def->gradient_of_input(k);
+          if (!backward) continue;
+          if (consumer.def->joint_backward) {  // output k of the node's one backward node
+            if (!joint[j]) {
+              std::vector<node_entry> inputs;
+              if (!consumer.def->loss) head_gradients_of(j, inputs);
+              // The op's own outputs: a node loaded from MXNet may have more (a Gluon export's
+              // Pooling lists a workspace output), which xsym neither computes nor reads.
+              const auto outputs =
+                  std::uint32_t(std::min<std::size_t>(g.num_entries[j], consumer.def->outputs_of(consumer.attrs)));
+              for (std::uint32_t o = 0; o < outputs; ++o) inputs.push_back({g.nodes[j], o, 0});
+              inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
+              joint[j] = make_node(backward, std::move(inputs), op_attributes(consumer));
+              joint[j]->num_outputs = std::uint32_t(consumer.inputs.size());
+              made.push_back(joint[j]);
+            }
+            add({joint[j], std::uint32_t(k), 0});
+            continue;
+          }
+          std::vector<node_entry> inputs{gradient[entry_of(j)], {g.nodes[j], 0, 0}};
+          inputs.insert(inputs.end(), consumer.inputs.begin(), consumer.inputs.end());
+          made.push_back(make_node(backward, std::move(inputs), op_attributes(consumer)));
+          add({made.back(), 0, 0});
+        }
+      }
+      gradient[e] = sum;
+      active[i] = active[i] || sum.node != nullptr;
     }
-    gradient[i] = sum;
-    active[i] = sum.node != nullptr || is_loss(i);
+    active[i] = active[i] || is_loss(i);
   }
 
   std::vector<node_entry> heads;
   if (with_forward) heads = s.outputs();
-  const op_def* zeros = find_op(ops::zeros_like::names.mxnet);
   for (std::size_t w : wrt_nodes) {
-    if (gradient[w].node) {
-      heads.push_back(gradient[w]);
+    if (gradient[entry_of(w)].node) {
+      heads.push_back(gradient[entry_of(w)]);
       continue;
     }
     made.push_back(make_node(zeros, {{g.nodes[w], 0, 0}}));  // nothing reaches it: zeros of its shape

@@ -85,6 +85,20 @@ void stack_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector
   elemwise_attr(n, in, in.size(), out, 1);
 }
 
+// SliceChannel: every output has the chunk's shape, and the data's dtype.
+void slice_channel_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
+  expect_inputs(n, in, 1, "data");
+  if (!shape_known(in[0])) return;
+  const auto s = detail::slice_channel_split(params(n), *in[0]);
+  if (out.size() != std::size_t(s.outputs))
+    throw error("SliceChannel: num_outputs is " + std::to_string(s.outputs) + " but the node has " +
+                std::to_string(out.size()) + " outputs");
+  for (std::size_t k = 0; k < out.size(); ++k) shape_assign_check(out, k, partial_shape(s.out));
+}
+void slice_channel_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
+  elemwise_attr(n, in, 1, out, out.size());
+}
+
 void where_shape(const graph_node& n, std::vector<partial_shape>& in, std::vector<partial_shape>& out) {
   expect_inputs(n, in, 3, "condition, x, y");
   when_known(in, out, [&](const std::vector<dims>& d) { return detail::where_shape(d[0], d[1], d[2]); });

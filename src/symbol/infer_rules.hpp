@@ -36,6 +36,7 @@ XSYM_INFER_RULE(search)             // argmax, argmin
 XSYM_INFER_RULE(layout)             // infer_layout.cpp: transpose, reverse, slice, ..., squeeze
 XSYM_INFER_RULE(indexing)           // slice_like, one_hot, pick, take
 XSYM_INFER_RULE(stack)
+XSYM_INFER_RULE(slice_channel)
 XSYM_INFER_RULE(where)
 XSYM_INFER_RULE(dot)                // infer_dot.cpp
 XSYM_INFER_RULE(batch_dot)

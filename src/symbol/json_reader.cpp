@@ -299,13 +299,13 @@ struct loader {
     }
 
     // Output count: node_row_ptr when present, else the registry's.
-    std::uint64_t count = n->def ? n->def->num_outputs : 1;
+    std::uint64_t count = n->def ? n->def->outputs_of(n->attrs) : 1;
     if (row_ptr) {
       count = (*row_ptr)[i + 1] - (*row_ptr)[i];
       if (n->is_variable() && count != 1)
         fail(where + ": node_row_ptr gives the variable " + std::to_string(count) +
              " outputs; a variable has exactly one");
-      std::uint64_t at_least = n->def ? n->def->num_visible_outputs : 1;
+      std::uint64_t at_least = n->def ? n->def->visible_outputs_of(n->attrs) : 1;
       if (count < at_least)
         fail(where + ": node_row_ptr gives op " + quoted(n->op) + " " + std::to_string(count) +
              " outputs; it has at least " +

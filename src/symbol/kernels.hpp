@@ -154,7 +154,7 @@ struct row_reduction {
 /// The row fold of reduction node `n` on input `in`, or nothing when it is not one.
 std::optional<row_reduction> as_row_reduction(const graph_node& n, const tensor& in);
 /// True for transpose, reverse, slice, slice_axis, slice_like, tile, repeat, expand_dims, squeeze,
-/// stack, where and their backward ops (kernels_layout.cpp).
+/// stack, where, SliceChannel and their backward ops (kernels_layout.cpp).
 bool is_layout_op(std::string_view op);
 nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
 /// True for one_hot, pick and take and the backward ops of pick and take (kernels_index.cpp).

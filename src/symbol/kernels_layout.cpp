@@ -2,7 +2,9 @@
 // MXNet 1.9's matrix_op-inl.h: transpose, reverse (flip), slice, slice_axis, tile and repeat are
 // gathers (layout_shapes.hpp) whose gradient is a scatter, or for tile and repeat a sum over the
 // copies in row-major order; expand_dims and squeeze copy; stack interleaves its inputs; where
-// picks x or y by a condition of any dtype. (zeros_like and ones_like are operator-table ops.)
+// picks x or y by a condition of any dtype; SliceChannel (split) cuts the data into equal parts
+// along an axis, and its gradient puts the parts' gradients back. (zeros_like and ones_like are
+// operator-table ops.)
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -221,15 +223,56 @@ nn_kernel make_layout_backward(const graph_node& n, std::string_view op, std::sp
   };
 }
 
+// SliceChannel: the data as (outer, num_outputs x part) bytes; output k is part k of each outer
+// row. Its backward (ograd 0..n-1, out 0..n-1, data) -> (d data) puts the parts back. Bytes, so
+// every element type.
+struct channel_parts {
+  i64 outer = 1, outputs = 1, part = 0;  // part: bytes of one output per outer row
+};
+channel_parts parts_of(const graph_node& n, const tensor& data) {
+  const dims d = dims_of(data);
+  const auto s = detail::slice_channel_split(params(n), d);
+  return {product(d, 0, s.axis), s.outputs, s.chunk * product(d, s.axis + 1, d.size()) * i64(dtype_size(data.type))};
+}
+
+nn_kernel make_slice_channel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  if (in.size() != 1) fail(n, "the kernel takes the data alone");
+  const channel_parts P = parts_of(n, in[0]);
+  expect_counts(n, in, 1, out, std::size_t(P.outputs));
+  for (std::size_t k = 0; k < out.size(); ++k) expect_size(n, out[k], in[0].size() / out.size(), "output " + std::to_string(k));
+  return [P](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    const auto* x = static_cast<const std::byte*>(inputs[0].data);
+    for (i64 o = 0; o < P.outer; ++o)
+      for (i64 k = 0; k < P.outputs; ++k)
+        std::memcpy(static_cast<std::byte*>(outputs[std::size_t(k)].data) + o * P.part, x + (o * P.outputs + k) * P.part,
+                    std::size_t(P.part));
+  };
+}
+
+nn_kernel make_slice_channel_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
+  if (in.empty() || out.size() != 1) fail(n, "the kernel takes the head gradients, the outputs and the data");
+  const channel_parts P = parts_of(n, in.back());
+  expect_counts(n, in, std::size_t(2 * P.outputs + 1), out, 1);
+  return [P](std::span<const tensor> inputs, std::span<const tensor> outputs) {
+    auto* dx = static_cast<std::byte*>(outputs[0].data);
+    for (i64 o = 0; o < P.outer; ++o)
+      for (i64 k = 0; k < P.outputs; ++k)
+        std::memcpy(dx + (o * P.outputs + k) * P.part,
+                    static_cast<const std::byte*>(inputs[std::size_t(k)].data) + o * P.part, std::size_t(P.part));
+  };
+}
+
 }  // namespace
 
 bool is_layout_op(std::string_view op) {
   if (op.starts_with("_backward_")) op.remove_prefix(10);
-  return one_of(op, gathers) || one_of(op, copies) || op == "stack" || op == "where";
+  return one_of(op, gathers) || one_of(op, copies) || op == "stack" || op == "where" || op == "SliceChannel";
 }
 
 nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   std::string_view op = op_name(n);
+  if (op == "_backward_SliceChannel") return make_slice_channel_backward(n, in, out);
+  if (op == "SliceChannel") return make_slice_channel(n, in, out);
   if (op.starts_with("_backward_")) return make_layout_backward(n, op.substr(10), in, out);
   if (one_of(op, gathers)) return make_gather(n, op, in, out);
   if (op == "stack") return make_stack(n, in, out);

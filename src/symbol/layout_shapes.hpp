@@ -36,6 +36,9 @@ inline dims row_major_strides(const dims& d) {
   return s;
 }
 
+/// The most outputs SliceChannel makes: a bound on what a hostile file can ask for.
+inline constexpr i64 max_split_outputs = 4096;
+
 inline std::size_t layout_axis(i64 axis, std::size_t ndim, const char* what = "axis") {
   if (axis < -i64(ndim) || axis >= i64(ndim))
     throw error(std::string(what) + " " + std::to_string(axis) + " exceeds the input dimension of " +
@@ -264,6 +267,39 @@ inline dims stack_shape(const params& p, const std::vector<dims>& in) {
 }
 
 /// where: condition of the data's shape, or 1-D with the data's first dimension.
+/// SliceChannel (split): `num_outputs` equal chunks of `axis` (default 1); squeeze_axis drops the
+/// axis, which then must have exactly num_outputs entries (MXNet's SliceChannelOp).
+struct channel_split {
+  std::size_t axis = 1;
+  i64 outputs = 1, chunk = 1;  // chunk: each output's extent along the axis
+  dims out;                    // each output's shape
+};
+inline channel_split slice_channel_split(const params& p, const dims& in) {
+  channel_split s;
+  s.outputs = p.required_int("num_outputs");
+  if (s.outputs < 1 || s.outputs > max_split_outputs)
+    p.bad("num_outputs", *p.raw("num_outputs"), "an integer in [1, " + std::to_string(max_split_outputs) + "]");
+  if (in.empty()) throw error("SliceChannel: the data must have at least one axis");
+  s.axis = layout_axis(p.get_int("axis", 1), in.size());
+  const i64 d = in[s.axis];
+  if (d % s.outputs != 0)
+    throw error("You are trying to split the " + std::to_string(s.axis) + "-th axis of input tensor with shape " +
+                dims_str(in) + " into num_outputs=" + std::to_string(s.outputs) +
+                " evenly sized chunks, but this is not possible because " + std::to_string(s.outputs) +
+                " does not evenly divide " + std::to_string(d));
+  s.chunk = d / s.outputs;
+  s.out = in;
+  s.out[s.axis] = s.chunk;
+  if (p.get_bool("squeeze_axis", false)) {
+    if (s.chunk != 1)
+      throw error("If squeeze axis is True, the dimension of the axis to be squeezed must be the same as the number "
+                  "of outputs: axis " + std::to_string(s.axis) + " has " + std::to_string(d) + ", num_outputs is " +
+                  std::to_string(s.outputs));
+    s.out.erase(s.out.begin() + std::ptrdiff_t(s.axis));
+  }
+  return s;
+}
+
 inline dims where_shape(const dims& cond, const dims& x, const dims& y) {
   if (x != y)
     throw error("where: x " + dims_str(x) + " and y " + dims_str(y) + " must have the same shape");

@@ -14,6 +14,7 @@
 #include "xsym/ops/broadcast.hpp"
 #include "xsym/ops/table.hpp"
 #include "infer_rules.hpp"
+#include "layout_shapes.hpp"
 #include "xsym/symbol/op_def.hpp"
 
 namespace xsym {
@@ -29,8 +30,9 @@ std::size_t op_def::num_inputs(const std::map<std::string, std::string>& attrs) 
     }
     return n;
   }
-  if (forward)  // a joint backward op: (ograd unless loss, the forward outputs, the forward inputs)
-    return (forward->loss ? 0 : 1) + forward->num_outputs + forward->num_inputs(attrs);
+  if (forward)  // a joint backward op: (ograds unless loss, the forward outputs, the forward inputs)
+    return (forward->loss ? 0 : forward->gradient_per_output() ? forward->visible_outputs_of(attrs) : 1) +
+           forward->outputs_of(attrs) + forward->num_inputs(attrs);
   return count_inputs ? count_inputs(attrs) : input_names.size();
 }
 
@@ -283,6 +285,21 @@ struct registry {
       d.variadic = true;
       add(std::move(d));
       add_joint_backward("stack", {true});
+    }
+    {
+      op_def d = simple("SliceChannel", {"data"}, slice_channel_shape, slice_channel_type);
+      d.count_outputs = [](const std::map<std::string, std::string>& a) -> std::uint32_t {
+        // A count that does not parse, or is out of range, gives 1 output: inference reports it.
+        auto it = a.find("num_outputs");
+        std::uint32_t n = 0;
+        for (char c : it == a.end() ? std::string() : it->second) {
+          if (c < '0' || c > '9' || n > std::uint32_t(detail::max_split_outputs)) return 1;
+          n = n * 10 + std::uint32_t(c - '0');
+        }
+        return n >= 1 && n <= std::uint32_t(detail::max_split_outputs) ? n : 1;
+      };
+      add(std::move(d), {"split"});
+      add_joint_backward("SliceChannel", {true});
     }
     for (auto [name, inputs] : {std::pair{"slice_like", std::vector<std::string>{"data", "shape_like"}},
                                 {"pick", {"data", "index"}}, {"take", {"a", "indices"}}}) {

@@ -60,7 +60,7 @@ void post_order(const std::vector<node_entry>& heads, F&& visit) {
 
 std::uint32_t visible_outputs(const graph_node& n) {
   if (n.is_variable()) return 1;
-  if (n.def) return std::min(n.def->num_visible_outputs, n.num_outputs);
+  if (n.def) return std::min(n.def->visible_outputs_of(n.attrs), n.num_outputs);
   return n.num_outputs;
 }
 
@@ -68,7 +68,7 @@ std::string output_name(const graph_node& n, std::uint32_t i) {
   if (n.is_variable()) return n.name;
   if (n.def && i < n.def->output_names.size()) return n.name + "_" + n.def->output_names[i];
   if (visible_outputs(n) == 1 && n.num_outputs == 1) return n.name + "_output";
-  if (n.def && n.def->num_visible_outputs == 1 && i == 0) return n.name + "_output";
+  if (n.def && n.def->visible_outputs_of(n.attrs) == 1 && i == 0) return n.name + "_output";
   return n.name + "_output" + std::to_string(i);
 }
 
@@ -179,7 +179,7 @@ Symbol Symbol::create(std::string_view op, const std::vector<Symbol>& inputs, at
   n->def = def;
   n->name = std::move(name);
   n->attrs = std::move(attrs);
-  n->num_outputs = def->num_outputs;
+  n->num_outputs = def->outputs_of(n->attrs);
   for (std::size_t i = 0; i < expected; ++i) {
     if (i < inputs.size()) {
       const Symbol& s = inputs[i];

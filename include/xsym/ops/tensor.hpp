@@ -253,6 +253,21 @@ struct slice_like : tensor_op<op_kind::layout, slice_like_param, 2> {
   static constexpr unsigned tied_inputs = 0b01;  // shape_like gives only its shape
 };
 
+/// SliceChannel (split): num_outputs equal parts of `axis`; squeeze_axis drops the axis (then
+/// of num_outputs entries). Several outputs: a Symbol op only (symbol/network_symbols.hpp).
+struct slice_channel_param {
+  int num_outputs = 1;
+  int axis = 1;
+  bool squeeze_axis = false;
+};
+inline attributes attributes_of(const slice_channel_param& p) {
+  using P = slice_channel_param;
+  return attribute_writer(p).always("num_outputs", &P::num_outputs).if_set("axis", &P::axis).if_set("squeeze_axis", &P::squeeze_axis).done();
+}
+struct slice_channel : tensor_op<op_kind::layout, slice_channel_param> {
+  static constexpr op_names names{"SliceChannel", "slicechannel"};
+};
+
 struct concat_param {
   int dim = 1;
 };

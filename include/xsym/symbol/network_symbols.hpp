@@ -26,4 +26,17 @@ struct runtime_operand<Symbol> : std::true_type {
   }
 };
 
+/// SliceChannel (MXNet's split): a Symbol of num_outputs outputs, `parts[k]` the k-th part.
+/// Static graphs have no op of several outputs yet: convert first, `xsym::Symbol(e)`.
+template <fixed_string Name = "">
+Symbol SliceChannel(const Symbol& data, const ops::slice_channel_param& attributes) {
+  return runtime_operand<Symbol>::make<ops::slice_channel>(ops::slice_channel::attrs(attributes),
+                                                           std::string_view(Name.v, Name.size()), data);
+}
+template <fixed_string Name = "">
+Symbol split(const Symbol& data, const ops::slice_channel_param& attributes) {
+  return runtime_operand<Symbol>::make<ops::slice_channel>(ops::slice_channel::attrs(attributes),
+                                                           std::string_view(Name.v, Name.size()), data);
+}
+
 }  // namespace xsym

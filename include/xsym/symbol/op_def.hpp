@@ -42,6 +42,9 @@ struct op_def {
   bool casts = false;                        // output dtype from the "dtype" attribute (Cast)
   /// Inputs that depend on attributes (FullyConnected with no_bias drops "bias"); null: all.
   std::size_t (*count_inputs)(const std::map<std::string, std::string>& attrs) = nullptr;
+  /// Outputs, all visible, that depend on attributes (SliceChannel's num_outputs); null: the
+  /// fixed counts above.
+  std::uint32_t (*count_outputs)(const std::map<std::string, std::string>& attrs) = nullptr;
   /// Shape and dtype rules; null: inference leaves the op's outputs unknown.
   shape_rule infer_shape = nullptr;
   type_rule infer_type = nullptr;
@@ -67,6 +70,17 @@ struct op_def {
     if (k < input_gradients.size()) return input_gradients[k];
     return variadic && !input_gradients.empty() ? input_gradients.back() : nullptr;
   }
+
+  /// Number of outputs, all and visible, of a node with these attributes.
+  std::uint32_t outputs_of(const std::map<std::string, std::string>& attrs) const {
+    return count_outputs ? count_outputs(attrs) : num_outputs;
+  }
+  std::uint32_t visible_outputs_of(const std::map<std::string, std::string>& attrs) const {
+    return count_outputs ? count_outputs(attrs) : num_visible_outputs;
+  }
+  /// Whether each visible output gets its own gradient (SliceChannel): its joint backward node
+  /// takes one head gradient per visible output.
+  bool gradient_per_output() const { return count_outputs != nullptr; }
 
   /// Number of inputs of a node with these attributes.
   std::size_t num_inputs(const std::map<std::string, std::string>& attrs) const;
