@@ -38,14 +38,32 @@ xsym::Symbol test_mlp() {
   return Symbol::create("SoftmaxOutput", {fc3}, {}, "softmax");
 }
 
+// The same network as a static graph.
+constexpr auto static_mlp() {
+  constexpr auto data = xsym::variable<"data">();
+  constexpr auto relu1 = xsym::Activation<"relu1">(xsym::FullyConnected<"fc1">(data, {.num_hidden = 128}), {.act_type = "relu"});
+  constexpr auto relu2 = xsym::Activation<"relu2">(xsym::FullyConnected<"fc2">(relu1, {.num_hidden = 64}), {.act_type = "relu"});
+  return xsym::SoftmaxOutput<"softmax">(xsym::FullyConnected<"fc3">(relu2, {.num_hidden = 10}));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::size_t epochs = 10;
   std::uint64_t seed = 42, run_seed = 1;
   std::string out;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  bool static_graph = false;
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
+    if (flag == "--static") {  // the module over the static graph instead of the Symbol
+      static_graph = true;
+      --i;
+      continue;
+    }
+    if (i + 1 == argc) {
+      std::fprintf(stderr, "train_mlp: %s needs a value\n", flag.c_str());
+      return 2;
+    }
     if (flag == "--epochs") epochs = std::stoul(argv[i + 1]);
     else if (flag == "--out") out = argv[i + 1];
     else if (flag == "--seed") seed = std::stoull(argv[i + 1]);
@@ -70,7 +88,7 @@ int main(int argc, char** argv) {
 
   xsym::io::NDArrayIter train(train_set.images, train_set.labels, {.batch_size = 100, .shuffle = true, .seed = run_seed});
   xsym::io::NDArrayIter test(test_set.images, test_set.labels, {.batch_size = 100});
-  xsym::module mod(test_mlp());
+  xsym::module mod = static_graph ? xsym::module(static_mlp()) : xsym::module(test_mlp());
   mod.bind(train.provide_data(), train.provide_label());
   mod.init_params(xsym::init::initializer(xsym::init::xavier{}, run_seed));
   mod.init_optimizer(xsym::optim::sgd{.learning_rate = 0.1f, .momentum = 0.9f, .wd = 4e-4f});
