@@ -46,48 +46,33 @@ constexpr auto layer_node(const typename Op::param& p, const E& data) {
   static_assert(Name.size() > 0, "xsym::" #layer ": name the layer, as in " #layer                \
                                  "<\"name\">(...): its variables (" variables ") are named after it")
 
+// FullyConnected and Convolution: named, they create `<name>_weight` and `<name>_bias`
+// (`<name>_weight` alone with xsym::no_bias); or they take the weight and bias given.
+#define XSYM_WEIGHTED_LAYER(layer, Op, Param)                                                          \
+  template <fixed_string Name = "", graph_operand E>                                                  \
+  constexpr auto layer(const E& data, const Param& attributes) {                                      \
+    XSYM_LAYER_NEEDS_NAME(layer, "<name>_weight, <name>_bias");                                       \
+    return detail::layer_node<Op<true>, Name, "_weight", "_bias">(attributes, data);                  \
+  }                                                                                                   \
+  template <fixed_string Name = "", graph_operand E>                                                  \
+  constexpr auto layer(const E& data, no_bias_t, const Param& attributes) {                           \
+    XSYM_LAYER_NEEDS_NAME(layer, "<name>_weight");                                                    \
+    return detail::layer_node<Op<false>, Name, "_weight">(attributes, data);                          \
+  }                                                                                                   \
+  template <fixed_string Name = "", graph_operand E, graph_operand W, graph_operand B>                \
+  constexpr auto layer(const E& data, const W& weight, const B& bias, const Param& attributes) {      \
+    return detail::tensor_node<Op<true>, Name>(attributes, data, weight, bias);                       \
+  }                                                                                                   \
+  template <fixed_string Name = "", graph_operand E, graph_operand W>                                 \
+  constexpr auto layer(const E& data, const W& weight, no_bias_t, const Param& attributes) {          \
+    return detail::tensor_node<Op<false>, Name>(attributes, data, weight);                            \
+  }
 /// FullyConnected: data (flattened to 2-D unless `.flatten = false`) times weight transposed,
-/// plus bias. Creates `<name>_weight` and `<name>_bias`.
-template <fixed_string Name = "", graph_operand E>
-constexpr auto FullyConnected(const E& data, const ops::fully_connected_param& attributes) {
-  XSYM_LAYER_NEEDS_NAME(FullyConnected, "<name>_weight, <name>_bias");
-  return detail::layer_node<ops::fully_connected<true>, Name, "_weight", "_bias">(attributes, data);
-}
-/// FullyConnected without bias: creates `<name>_weight`.
-template <fixed_string Name = "", graph_operand E>
-constexpr auto FullyConnected(const E& data, no_bias_t, const ops::fully_connected_param& attributes) {
-  XSYM_LAYER_NEEDS_NAME(FullyConnected, "<name>_weight");
-  return detail::layer_node<ops::fully_connected<false>, Name, "_weight">(attributes, data);
-}
-/// FullyConnected on given weight and bias (named or not).
-template <fixed_string Name = "", graph_operand E, graph_operand W, graph_operand B>
-constexpr auto FullyConnected(const E& data, const W& weight, const B& bias, const ops::fully_connected_param& attributes) {
-  return detail::tensor_node<ops::fully_connected<true>, Name>(attributes, data, weight, bias);
-}
-template <fixed_string Name = "", graph_operand E, graph_operand W>
-constexpr auto FullyConnected(const E& data, const W& weight, no_bias_t, const ops::fully_connected_param& attributes) {
-  return detail::tensor_node<ops::fully_connected<false>, Name>(attributes, data, weight);
-}
-
-/// Convolution (NCW, NCHW, NCDHW): creates `<name>_weight` and `<name>_bias`.
-template <fixed_string Name = "", graph_operand E>
-constexpr auto Convolution(const E& data, const ops::convolution_param& attributes) {
-  XSYM_LAYER_NEEDS_NAME(Convolution, "<name>_weight, <name>_bias");
-  return detail::layer_node<ops::convolution<true>, Name, "_weight", "_bias">(attributes, data);
-}
-template <fixed_string Name = "", graph_operand E>
-constexpr auto Convolution(const E& data, no_bias_t, const ops::convolution_param& attributes) {
-  XSYM_LAYER_NEEDS_NAME(Convolution, "<name>_weight");
-  return detail::layer_node<ops::convolution<false>, Name, "_weight">(attributes, data);
-}
-template <fixed_string Name = "", graph_operand E, graph_operand W, graph_operand B>
-constexpr auto Convolution(const E& data, const W& weight, const B& bias, const ops::convolution_param& attributes) {
-  return detail::tensor_node<ops::convolution<true>, Name>(attributes, data, weight, bias);
-}
-template <fixed_string Name = "", graph_operand E, graph_operand W>
-constexpr auto Convolution(const E& data, const W& weight, no_bias_t, const ops::convolution_param& attributes) {
-  return detail::tensor_node<ops::convolution<false>, Name>(attributes, data, weight);
-}
+/// plus bias.
+XSYM_WEIGHTED_LAYER(FullyConnected, ops::fully_connected, ops::fully_connected_param)
+/// Convolution (NCW, NCHW, NCDHW).
+XSYM_WEIGHTED_LAYER(Convolution, ops::convolution, ops::convolution_param)
+#undef XSYM_WEIGHTED_LAYER
 
 /// BatchNorm over axis 1 (the channels): creates `<name>_gamma`, `<name>_beta` (arguments) and
 /// `<name>_moving_mean`, `<name>_moving_var` (auxiliary states, which list_auxiliary_states
