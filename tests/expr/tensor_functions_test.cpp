@@ -183,7 +183,7 @@ TEST_CASE("the other layers write MXNet's attribute text") {
   CHECK(head_of(xsym::BlockGrad(data)) == std::tuple{"BlockGrad", "blockgrad0", attrs{}});
 }
 
-TEST_CASE("elementwise graphs keep their fused loop; the others are network graphs") {
+TEST_CASE("elementwise graphs keep their fused loop, the others are network graphs") {
   static_assert(xsym::elementwise_graph<decltype(xsym::exp(x) * y)>);
   static_assert(xsym::elementwise_graph<decltype(xsym::group(x * y, x + y))>);
   static_assert(!xsym::elementwise_graph<decltype(xsym::sum(x) * y)>);
