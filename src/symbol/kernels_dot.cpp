@@ -7,9 +7,10 @@
 // C = op(A) op(B) and G its head gradient: d op(A) = G op(B)^T, d op(B) = op(A)^T G, each
 // written as another product of the same form (see backward()).
 //
-// The products go through nn_support.hpp's gemm_nn / gemm_nt (BLAS where built with it), always
-// from the calling thread, never inside a parallel region: Debian's serial OpenBLAS is not
-// thread-safe. An operand used transposed on the left is first copied transposed into scratch.
+// The products go to BLAS where built with it (both operands as stored, transposed or not),
+// always from the calling thread, never inside a parallel region: Debian's serial OpenBLAS is not
+// thread-safe. Without BLAS, nn_support.hpp's tiles run, an operand used transposed on the left
+// first copied transposed into scratch.
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -36,8 +37,13 @@ struct operand {
 // K x N (N x K when b.t). `scratch` holds A^T when A is transposed.
 template <class T>
 void matmul(operand<T> a, operand<T> b, i64 M, i64 N, i64 K, T* C, std::vector<T>& scratch) {
+  if (M == 0 || N == 0 || K == 0) {  // BLAS rejects a leading dimension of 0
+    std::fill(C, C + M * N, T(0));
+    return;
+  }
+  // BLAS takes both operands as stored, transposed or not, and overwrites C.
+  if (blas_gemm(a.t, b.t, M, N, K, a.data, a.t ? M : K, b.data, b.t ? K : N, T(0), C, N)) return;
   std::fill(C, C + M * N, T(0));
-  if (M == 0 || N == 0 || K == 0) return;  // BLAS rejects a leading dimension of 0
   const T* A = a.data;
   if (a.t) {  // A is K x M: copy it as M x K
     scratch.resize(std::size_t(M * K));

@@ -411,22 +411,24 @@ nn_kernel make_fully_connected_backward(const graph_node& n, std::span<const ten
     const T* w = inputs[3].as<T>();
     T* dx = outputs[0].as<T>();
     T* dw = outputs[1].as<T>();
-    std::fill(dw, dw + N * K, T(0));
-    if (need_dx) {
+    // Through BLAS, d data and d weight are written directly (ograd^T read in place); else
+    // xsym's tiles accumulate into zeros, from ograd transposed.
+    if (need_dx && !blas_gemm(false, false, M, K, N, g, N, w, K, T(0), dx, K)) {
       std::fill(dx, dx + M * K, T(0));
       gemm_nn(M, K, N, g, N, w, K, dx, K, true);
     }
-    T* gt = transposed->data();
-    for (i64 i = 0; i < M; ++i)
-      for (i64 j = 0; j < N; ++j) gt[j * M + i] = g[i * N + j];
-    gemm_nn(N, K, M, gt, M, x, K, dw, K, true);
-    if (!no_bias) {
+    if (!blas_gemm(true, false, N, K, M, g, N, x, K, T(0), dw, K)) {
+      T* gt = transposed->data();
+      for (i64 i = 0; i < M; ++i)
+        for (i64 j = 0; j < N; ++j) gt[j * M + i] = g[i * N + j];
+      std::fill(dw, dw + N * K, T(0));
+      gemm_nn(N, K, M, gt, M, x, K, dw, K, true);
+    }
+    if (!no_bias) {  // the column sums of ograd, rows in order
       T* db = outputs[2].as<T>();
-      for (i64 j = 0; j < N; ++j) {
-        T s = 0;
-        for (i64 i = 0; i < M; ++i) s += gt[j * M + i];
-        db[j] = s;
-      }
+      std::fill(db, db + N, T(0));
+      for (i64 i = 0; i < M; ++i)
+        for (i64 j = 0; j < N; ++j) db[j] += g[i * N + j];
     }
   };
 }

@@ -301,10 +301,12 @@ void cblas_dgemm(int order, int trans_a, int trans_b, int m, int n, int k, doubl
 }
 #endif
 
-// C += A op(B) through BLAS, op(B) = B (K x N) or B^T (B is N x K); false where BLAS cannot
-// (no BLAS, another element type, dimensions past int, or inside a parallel region).
+// C = op(A) op(B) + beta C through BLAS, op(A) = A (M x K) or A^T (A is K x M), op(B) = B
+// (K x N) or B^T (B is N x K); beta 0 ignores what C holds. False where BLAS cannot (no BLAS,
+// another element type, dimensions past int, or inside a parallel region).
 template <class T>
-bool blas_gemm(bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
+bool blas_gemm(bool a_transposed, bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb,
+               T beta, T* C, i64 ldc) {
 #if XSYM_HAVE_BLAS
   constexpr bool is_float = std::is_same_v<T, float>, is_double = std::is_same_v<T, double>;
   if constexpr (is_float || is_double) {
@@ -316,15 +318,16 @@ bool blas_gemm(bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, cons
     if (M == 0 || N == 0) return true;
     constexpr int row_major = 101, no_trans = 111, trans = 112;
     const auto call = [&](auto gemm) {
-      gemm(row_major, no_trans, b_transposed ? trans : no_trans, int(M), int(N), int(K), T(1), A, int(lda), B,
-           int(ldb), T(1), C, int(ldc));
+      gemm(row_major, a_transposed ? trans : no_trans, b_transposed ? trans : no_trans, int(M), int(N), int(K), T(1),
+           A, int(lda), B, int(ldb), beta, C, int(ldc));
     };
     if constexpr (is_float) call(cblas_sgemm);
     else call(cblas_dgemm);
     return true;
   }
 #else
-  (void)b_transposed, (void)M, (void)N, (void)K, (void)A, (void)lda, (void)B, (void)ldb, (void)C, (void)ldc;
+  (void)a_transposed, (void)b_transposed, (void)M, (void)N, (void)K, (void)A, (void)lda, (void)B, (void)ldb,
+      (void)beta, (void)C, (void)ldc;
 #endif
   return false;
 }
@@ -332,7 +335,7 @@ bool blas_gemm(bool b_transposed, i64 M, i64 N, i64 K, const T* A, i64 lda, cons
 // C[M x N] += A[M x K] * B[K x N], split in tiles across threads when `parallel`.
 template <class T>
 void gemm_nn(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc, bool parallel) {
-  if (blas_gemm(false, M, N, K, A, lda, B, ldb, C, ldc)) return;
+  if (blas_gemm(false, false, M, N, K, A, lda, B, ldb, T(1), C, ldc)) return;
   const i64 tm = (M + nn_mb - 1) / nn_mb, tn = (N + nn_nb - 1) / nn_nb;
   parallel = parallel && M * N * K >= parallel_work;
   parallel_for(tm * tn, parallel, max_threads(), [&](i64 t, int) {
@@ -379,7 +382,7 @@ void edge_nt(i64 mr, i64 nr, i64 kc, const T* a, i64 lda, const T* b, i64 ldb, T
 // C[M x N] += A[M x K] * B[N x K]^T (FullyConnected: data times weight transposed).
 template <class T>
 void gemm_nt(i64 M, i64 N, i64 K, const T* A, i64 lda, const T* B, i64 ldb, T* C, i64 ldc) {
-  if (blas_gemm(true, M, N, K, A, lda, B, ldb, C, ldc)) return;
+  if (blas_gemm(false, true, M, N, K, A, lda, B, ldb, T(1), C, ldc)) return;
   constexpr int mr = 2, nr = 4;
   constexpr i64 kc = 512, mb = 64, nb = 64;
   const i64 tm = (M + mb - 1) / mb, tn = (N + nb - 1) / nb;
