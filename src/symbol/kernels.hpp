@@ -104,6 +104,13 @@ bool has_nn_backward_kernel(const graph_node& n);
 nn_kernel make_nn_backward_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
                                   const run_state* state);
 
+/// Convolution's and Pooling's forward (kernels_nn_spatial.cpp), for float and double: in
+/// (data, weight[, bias]) and (data), out (output).
+template <class T>
+nn_kernel make_convolution(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+template <class T>
+nn_kernel make_pooling(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+
 /// Convolution's and Pooling's (kernels_nn_backward_spatial.cpp), instantiated for float and double:
 /// Convolution: in (ograd, out, data, weight[, bias]), out (d data, d weight[, d bias]);
 /// Pooling: in (ograd, out, data), out (d data).

@@ -89,7 +89,8 @@ nn_kernel make_leaky_relu_backward(const graph_node& n, std::span<const tensor> 
   expect_size(n, out[0], std::size_t(size), "output 0");
   if (prelu) {
     const dims d = dims_of(in[2]);
-    const auto [e0, e1] = prelu_gamma_of(n, in[3], d);
+    const auto extents = prelu_gamma_of(n, in[3], d);
+    const i64 e0 = extents.first, e1 = extents.second;
     const i64 rows = d.empty() ? 1 : d[0], channels = d.size() < 2 ? 1 : d[1], inner = product(d, 2, d.size());
     auto sums = std::make_shared<std::vector<T>>(std::size_t(channels));  // d gamma per channel
     return [rows, channels, inner, e0, e1, sums](std::span<const tensor> inputs, std::span<const tensor> outputs) {
