@@ -430,22 +430,31 @@ const nn_op* find_nn_op(const graph_node& n) {
   return nullptr;
 }
 
+// The tensor-op families, each recognizing its ops (forward and backward) by name.
+struct kernel_family {
+  bool (*is)(std::string_view op);
+  nn_kernel (*make)(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out);
+};
+constexpr kernel_family families[] = {
+    {is_broadcast_op, make_broadcast_kernel}, {is_reduce_op, make_reduce_kernel}, {is_dot_op, make_dot_kernel},
+    {is_layout_op, make_layout_kernel},       {is_index_op, make_index_kernel},
+};
+const kernel_family* find_family(const graph_node& n) {
+  for (const auto& f : families)
+    if (f.is(op_name(n))) return &f;
+  return nullptr;
+}
+
 }  // namespace
 
 bool has_nn_kernel(const graph_node& n) {
-  return !n.is_variable() && (find_nn_op(n) != nullptr || has_nn_backward_kernel(n) || is_broadcast_op(op_name(n)) ||
-                              is_reduce_op(op_name(n)) || is_dot_op(op_name(n)) ||
-                              is_layout_op(op_name(n)) || is_index_op(op_name(n)));
+  return !n.is_variable() && (find_nn_op(n) != nullptr || has_nn_backward_kernel(n) || find_family(n) != nullptr);
 }
 
 nn_kernel make_nn_kernel(const graph_node& n, std::span<const tensor> inputs, std::span<const tensor> outputs,
                          const run_state* state) {
   if (!n.is_variable()) {
-    if (is_broadcast_op(op_name(n))) return make_broadcast_kernel(n, inputs, outputs);
-    if (is_reduce_op(op_name(n))) return make_reduce_kernel(n, inputs, outputs);
-    if (is_dot_op(op_name(n))) return make_dot_kernel(n, inputs, outputs);
-    if (is_layout_op(op_name(n))) return make_layout_kernel(n, inputs, outputs);
-    if (is_index_op(op_name(n))) return make_index_kernel(n, inputs, outputs);
+    if (const kernel_family* f = find_family(n)) return f->make(n, inputs, outputs);
     if (has_nn_backward_kernel(n)) return make_nn_backward_kernel(n, inputs, outputs, state);
   }
   const nn_op* op = n.is_variable() ? nullptr : find_nn_op(n);
