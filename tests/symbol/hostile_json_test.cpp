@@ -291,7 +291,8 @@ TEST_CASE("hostile json: absurd structure and sizes") {
                                        R"("arg_nodes": [0], "node_row_ptr": [0, 1, 4294967295], "heads": [[0, 0]])"));
     CHECK(s.topological_nodes().size() == 1);
     // A split into 1000 outputs is fine.
-    Symbol split = Symbol::from_json(graph(var_a + R"(, {"op": "SliceChannel", "name": "s", "inputs": [[0, 0]]})",
+    Symbol split = Symbol::from_json(graph(var_a + R"(, {"op": "SliceChannel", "name": "s", "attrs": {"num_outputs": "1000"},
+                                           "inputs": [[0, 0]]})",
                                            R"("arg_nodes": [0], "node_row_ptr": [0, 1, 1001], "heads": [[1, 999]])"));
     CHECK(split.get_internals().size() == 1001);
   }

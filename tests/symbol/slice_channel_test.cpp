@@ -131,6 +131,12 @@ TEST_CASE("SliceChannel: MXNet's errors, and a JSON round trip") {
   CHECK_THAT(message({{"num_outputs", "2"}, {"squeeze_axis", "True"}}, {2, 6}),
              Catch::Contains("If squeeze axis is True"));
   CHECK_THAT(message({{"num_outputs", "0"}}, {2, 6}), Catch::Contains("num_outputs"));
+  // A count no graph could hold makes one output, and inference says what is wrong: nothing
+  // allocates by the number in the attribute.
+  const Symbol huge = Symbol::create("SliceChannel", {x}, {{"num_outputs", "4000000000"}}, "huge");
+  CHECK(huge.list_outputs().size() == 1);
+  CHECK_THAT(xsym::test::message_of([&] { (void)huge.infer_shape({{"x", {2, 6}}}); }),
+             Catch::Contains("num_outputs") && Catch::Contains("4096"));
 
   const Symbol s = Symbol::create("SliceChannel", {x}, {{"num_outputs", "2"}, {"axis", "0"}}, "sc");
   const Symbol back = Symbol::from_json(s.to_json());
