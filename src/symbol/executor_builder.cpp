@@ -350,6 +350,7 @@ class builder {
     bool region = false;  // elementwise nodes run as one blocked op list
     bool backward = false;  // runs in backward()
     std::size_t fold = no_node;  // a row reduction the region folds (its last node), or none
+    std::optional<kernels::row_reduction> fold_plan = std::nullopt;  // its rows, found when the unit is formed
   };
 
   // The row fold of reduction node nid when the region `r` can compute it: its input is a value
@@ -388,9 +389,11 @@ class builder {
             continue;
           }
           out.push_back({{nid}, true, backward});
-        } else if (blocked && !phase_start && !out.empty() && region_fold(out.back(), nid, readers)) {
+        } else if (auto fold = blocked && !phase_start && !out.empty() ? region_fold(out.back(), nid, readers)
+                                                                       : std::nullopt) {
           out.back().nodes.push_back(nid);
           out.back().fold = nid;
+          out.back().fold_plan = fold;
         } else {
           out.push_back({{nid}, false, backward});
         }
@@ -607,7 +610,7 @@ class builder {
     }
     if (w.fold != no_node) {  // the folded value lives in a register, never in memory
       const std::size_t e = g_.input_entries[w.fold][0];
-      p->fold = kernels::as_row_reduction(*g_.nodes[w.fold], entries_[e]);
+      p->fold = w.fold_plan;
       p->fold_reg = reg[e];
       p->fold_out = entries_[g_.first_entry[w.fold]].data;
     }

@@ -404,7 +404,7 @@ nn_kernel make_fully_connected_backward(const graph_node& n, std::span<const ten
   const i64 M = K == 0 ? (flatten ? d[0] : product(d, 0, d.size() - 1)) : i64(in[2].size()) / K;
   expect_size(n, in[0], std::size_t(M * N), "the head gradient");
   expect_size(n, in[3], std::size_t(N * K), "weight (input 1)");
-  auto transposed = std::make_shared<std::vector<T>>(std::size_t(M * N));  // ograd^T, N x M
+  auto transposed = std::make_shared<std::vector<T>>();  // ograd^T, N x M, where BLAS cannot run
   const bool need_dx = out[0].needed;  // not for a first layer: its data gets no gradient
   return [M, N, K, no_bias, need_dx, transposed](std::span<const tensor> inputs, std::span<const tensor> outputs) {
     const T* g = inputs[0].as<T>();
@@ -419,6 +419,7 @@ nn_kernel make_fully_connected_backward(const graph_node& n, std::span<const ten
       gemm_nn(M, K, N, g, N, w, K, dx, K, true);
     }
     if (!blas_gemm(true, false, N, K, M, g, N, x, K, T(0), dw, K)) {
+      transposed->resize(std::size_t(M * N));
       T* gt = transposed->data();
       for (i64 i = 0; i < M; ++i)
         for (i64 j = 0; j < N; ++j) gt[j * M + i] = g[i * N + j];

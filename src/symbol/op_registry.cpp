@@ -2,6 +2,7 @@
 // twice; the network ops real MXNet models use are declared here with their inputs and outputs.
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -291,12 +292,8 @@ struct registry {
       d.count_outputs = [](const std::map<std::string, std::string>& a) -> std::uint32_t {
         // A count that does not parse, or is out of range, gives 1 output: inference reports it.
         auto it = a.find("num_outputs");
-        std::uint32_t n = 0;
-        for (char c : it == a.end() ? std::string() : it->second) {
-          if (c < '0' || c > '9' || n > std::uint32_t(detail::max_split_outputs)) return 1;
-          n = n * 10 + std::uint32_t(c - '0');
-        }
-        return n >= 1 && n <= std::uint32_t(detail::max_split_outputs) ? n : 1;
+        const auto n = it == a.end() ? std::nullopt : detail::parse_int(it->second);
+        return n && *n >= 1 && *n <= detail::max_split_outputs ? std::uint32_t(*n) : 1;
       };
       add(std::move(d), {"split"});
       add_joint_backward("SliceChannel", {true});
