@@ -1,0 +1,277 @@
+#pragma once
+// How the CPU runs a lowered program (exec/program.hpp) over a range of elements. Two ways:
+//
+// - **Per element**: the whole program for element i, in one vectorized loop. Used for short
+//   floating-point programs with at most one costly op and no twin (W1's a*b + c*d,
+//   exp(a) + b), and for integer programs: nothing goes through memory but the arguments and
+//   outputs, and each program is compiled once.
+// - **By blocks** (other floating-point programs, and whenever an output is not simply written): a block of B consecutive elements at a time, node by node.
+//   Each node is one loop over the block into a buffer on the stack (an argument node is its
+//   input pointer), and each output one loop from its node's buffer; the buffers stay in L1.
+//   A long program evaluated per element is one long dependency chain (W2b: six transcendental
+//   functions in a row) that the CPU cannot overlap with the next element's, and g++ 12
+//   vectorizes no loop that branches per element on a loop-invariant bool, which a structural
+//   twin merged at bind does (W3 ran scalar). By blocks, each node's loop has a vector's worth
+//   of independent work per instruction, and a merged twin copies its twin's buffer, a branch
+//   taken once per block. The elements after the last whole block run per element.
+//
+// Either way every node's element function is the one every other path calls, on the same
+// values, so the bits do not change. Outputs are stored as their gradient requests ask
+// (exec/grad_req.hpp); a program with requests other than `write` runs by blocks.
+//
+// Run-time dispatch by instruction set: the loop of a floating-point program with a costly op
+// or run by blocks is compiled for baseline x86-64, x86-64-v3 (AVX2) and x86-64-v4 (AVX-512),
+// and the loader picks the best one this CPU runs (an ifunc). Only the instruction set changes,
+// not the operations: with -ffp-contract=off (XSYM_EXACT_FP) no FMA is formed, so every clone
+// gives the same bits. Short cheap programs (memory-bound) and integer programs keep the
+// baseline loop alone: they gain little, and each clone costs compile time. g++ only (clang's
+// target_clones does not clone templates); XSYM_NO_CPU_DISPATCH builds the baseline alone.
+#include <algorithm>
+#include <bit>
+#include <cstddef>
+#include <type_traits>
+#include <utility>
+
+#include "../core/config.hpp"
+#include "../core/type_list.hpp"
+#include "../ops/kinds.hpp"
+#include "grad_req.hpp"
+#include "program.hpp"
+
+// clang reports every loop that a vectorize request could not vectorize (integer division,
+// libm calls) with a backend warning that no diagnostic pragma silences, which breaks -Werror
+// builds; its own vectorizer with run-time alias checks handles the fused loop without a hint.
+#if defined(__clang__)
+#define XSYM_SIMD_LOOP
+#elif defined(_OPENMP)
+#define XSYM_SIMD_LOOP _Pragma("omp simd")
+#elif defined(__GNUC__)
+#define XSYM_SIMD_LOOP _Pragma("GCC ivdep")
+#else
+#define XSYM_SIMD_LOOP
+#endif
+
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__CUDACC__) && \
+    !defined(XSYM_NO_CPU_DISPATCH)
+#define XSYM_CPU_DISPATCH __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define XSYM_CPU_DISPATCH
+#endif
+
+// A loop over one block: vectorized, and not unrolled further. Unrolled completely (g++ does
+// for loops of a few vectors), every node's loop would become many copies of its body.
+#if defined(__GNUC__) && !defined(__clang__)
+#define XSYM_BLOCK_LOOP _Pragma("GCC unroll 1")
+#else
+#define XSYM_BLOCK_LOOP
+#endif
+
+namespace xsym::lowered {
+
+// ---- which way a program runs ----------------------------------------------------------------
+/// An op node whose element function is long (a transcendental function, sqrt, a division in
+/// double for integers): ops::integers::via_double marks them in the operator table.
+template <class N>
+inline constexpr bool costly_node = false;
+template <class T, class Op, class P, int... In>
+inline constexpr bool costly_node<op_node<T, Op, P, In...>> = [] {
+  if constexpr (requires { Op::integer_rule; }) return Op::integer_rule == ops::integers::via_double;
+  else return false;
+}();
+
+template <class N>
+inline constexpr bool is_twin = false;
+template <int W, class T, class Op, class P, int... In>
+inline constexpr bool is_twin<twin_node<W, T, Op, P, In...>> = true;
+
+template <class N>
+inline constexpr bool is_argument = false;
+template <class T, int K>
+inline constexpr bool is_argument<arg_node<T, K>> = true;
+
+/// The longest program that runs per element, with at most one costly op: its dependency chain
+/// is short enough for the CPU to overlap consecutive elements. W1 (three ops) runs per
+/// element; W2a (sixteen cheap ops) and W2b (six costly ones in a chain) run faster by blocks.
+inline constexpr int max_ops_per_element = 4;
+
+template <class Stage>
+struct program_traits;
+template <class... A, class... N, class... O>
+struct program_traits<fused_stage<type_list<A...>, type_list<N...>, type_list<O...>>> {
+  static constexpr int ops = (0 + ... + int(!is_argument<N>));
+  static constexpr int costly_ops = (0 + ... + int(costly_node<N>));
+  static constexpr bool floating = (std::is_floating_point_v<typename N::type> && ...);
+  static constexpr bool per_element =
+      !floating || (ops <= max_ops_per_element && costly_ops <= 1 && !(is_twin<N> || ...));
+  /// Compiled for each instruction set: floating-point programs with math to gain from it.
+  static constexpr bool dispatched = floating && (costly_ops > 0 || !per_element);
+  /// Elements per block: buffers of about 16 KiB in all, so that L1 holds them beside the lines
+  /// streamed through; between 16 and 128 elements, a multiple of every vector width.
+  static constexpr std::size_t block = std::clamp<std::size_t>(
+      std::bit_floor(std::size_t(16384) / (sizeof...(N) * std::max({sizeof(typename N::type)...}))), 16, 128);
+};
+
+// ---- by blocks ---------------------------------------------------------------------------------
+/// The values of one node over a block of B elements.
+template <class T, std::size_t B>
+struct block_buffer {
+  T v[B];
+  XSYM_INLINE T operator[](std::size_t j) const { return v[j]; }
+  XSYM_INLINE T& operator[](std::size_t j) { return v[j]; }
+};
+
+/// A node's slot in a block: its input pointer for an argument, a buffer for an op.
+template <class N, std::size_t B>
+struct block_slot {
+  using type = block_buffer<typename N::type, B>;
+};
+template <class T, int K, std::size_t B>
+struct block_slot<arg_node<T, K>, B> {
+  using type = const T*;
+};
+
+template <std::size_t B, class T, int K, class V, class Stage>
+XSYM_INLINE void eval_block(const arg_node<T, K>&, const T*& out, const V&, const Stage& s, std::ptrdiff_t i) {
+  out = at<std::size_t(K)>(s.in) + i;
+}
+template <std::size_t B, class T, class Op, class P, int... In, class V, class Stage>
+XSYM_INLINE void eval_block(const op_node<T, Op, P, In...>& n, block_buffer<T, B>& out, const V& v, const Stage&,
+                            std::ptrdiff_t) {
+  XSYM_BLOCK_LOOP
+  for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
+}
+template <std::size_t B, int W, class T, class Op, class P, int... In, class V, class Stage>
+XSYM_INLINE void eval_block(const twin_node<W, T, Op, P, In...>& n, block_buffer<T, B>& out, const V& v,
+                            const Stage&, std::ptrdiff_t) {
+  if (n.merged) out = at<std::size_t(W)>(v);
+  else {
+    XSYM_BLOCK_LOOP
+    for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
+  }
+}
+
+/// Stores one output element as `req` asks.
+template <class T, class U>
+XSYM_INLINE void store_one(T* out, U value, grad_req req) {
+  if (req == grad_req::write) *out = value;
+  else if (req == grad_req::add) *out = static_cast<T>(*out + value);
+}
+
+/// Stores one output's block: written, or as `req` asks when Requested.
+template <std::size_t B, bool Requested, class T, class V>
+XSYM_INLINE void store_block(T* out, const V& values, grad_req req) {
+  if (!Requested || req == grad_req::write) {
+    XSYM_BLOCK_LOOP
+    for (std::size_t j = 0; j < B; ++j) out[j] = values[j];
+  } else if (req == grad_req::add) {
+    XSYM_BLOCK_LOOP
+    for (std::size_t j = 0; j < B; ++j) out[j] = static_cast<T>(out[j] + values[j]);
+  }
+}
+
+template <class Stage>
+struct block_program;
+
+/// Program `fused_stage<A..., N..., O...>`, a block of B elements at a time. Requested: output
+/// k is stored as reqs[k] asks; otherwise every output is written.
+template <class... A, class... N, class... O>
+struct block_program<fused_stage<type_list<A...>, type_list<N...>, type_list<O...>>> {
+  using stage_type = fused_stage<type_list<A...>, type_list<N...>, type_list<O...>>;
+  static constexpr std::size_t B = program_traits<stage_type>::block;
+  using values = slots<typename block_slot<N, B>::type...>;
+
+  /// Elements [i, i + B).
+  template <bool Requested>
+  static XSYM_INLINE void run(const stage_type& s, std::ptrdiff_t i, const grad_req* reqs) {
+    values v;
+    compute(s, i, v, std::index_sequence_for<N...>{});
+    store<Requested>(s, i, v, reqs, std::index_sequence_for<O...>{});
+  }
+
+ private:
+  template <std::size_t... I>
+  static XSYM_INLINE void compute(const stage_type& s, std::ptrdiff_t i, values& v, std::index_sequence<I...>) {
+    (eval_block<B>(at<I>(s.nodes), at<I>(v), v, s, i), ...);  // in post-order: inputs first
+  }
+  template <bool Requested, std::size_t... K>
+  static XSYM_INLINE void store(const stage_type& s, std::ptrdiff_t i, const values& v, const grad_req* reqs,
+                                std::index_sequence<K...>) {
+    (store_block<B, Requested>(at<K>(s.out) + i, at<std::size_t(O::node)>(v), Requested ? reqs[K] : grad_req::write),
+     ...);
+  }
+};
+
+// ---- the loop ----------------------------------------------------------------------------------
+/// Elements [begin, end) of a program, every output written (Requested false) or stored as
+/// reqs[k] asks: a per-element program all of them, a block program its whole blocks. Returns
+/// where the blocks end. Only the way the program runs is compiled.
+template <bool Requested, class Stage>
+XSYM_INLINE std::ptrdiff_t run_vectorized(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage,
+                                          const grad_req* reqs) {
+  if constexpr (!Requested && program_traits<Stage>::per_element) {
+    XSYM_SIMD_LOOP
+    for (std::ptrdiff_t i = begin; i < end; ++i) stage(i);
+    return end;
+  } else {
+    using program = block_program<Stage>;
+    constexpr auto B = std::ptrdiff_t(program::B);
+    std::ptrdiff_t i = begin;
+    for (; end - i >= B; i += B) program::template run<Requested>(stage, i, reqs);
+    return i;
+  }
+}
+// The stage is taken by value: each thread holds its own copy, so the compiler keeps the
+// pointers in registers.
+template <bool Requested, class Stage>
+XSYM_CPU_DISPATCH std::ptrdiff_t run_dispatched(std::ptrdiff_t begin, std::ptrdiff_t end, Stage stage,
+                                                const grad_req* reqs) {
+  return run_vectorized<Requested>(begin, end, stage, reqs);
+}
+template <bool Requested, class Stage>
+std::ptrdiff_t run_baseline(std::ptrdiff_t begin, std::ptrdiff_t end, Stage stage, const grad_req* reqs) {
+  return run_vectorized<Requested>(begin, end, stage, reqs);
+}
+
+/// Elements [begin, end), fewer than a block, one at a time: the elements after a block
+/// program's last block. Compiled once, outside the instruction-set clones; the empty asm keeps
+/// it a plain scalar loop, which the compiler would otherwise vectorize too, compiling the whole
+/// program once more (with its own remainder loop) for at most B - 1 elements.
+template <bool Requested, class Stage>
+void run_tail(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage, const grad_req* reqs) {
+  for (std::ptrdiff_t i = begin; i < end; ++i) {
+    if constexpr (Requested)
+      stage.outputs(stage.values([&](auto k) { return at<std::size_t(decltype(k)::value)>(stage.in)[i]; }),
+                    [&](auto k, auto x) { store_one(at<decltype(k)::value>(stage.out) + i, x, reqs[k]); });
+    else
+      stage(i);
+    asm volatile("" ::: "memory");
+  }
+}
+
+template <bool Requested, class Stage>
+void run_program(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage, const grad_req* reqs) {
+  std::ptrdiff_t done;
+  if constexpr (program_traits<Stage>::dispatched) done = run_dispatched<Requested>(begin, end, stage, reqs);
+  else done = run_baseline<Requested>(begin, end, stage, reqs);
+  if constexpr (Requested || !program_traits<Stage>::per_element)
+    if (done < end) run_tail<Requested>(done, end, stage, reqs);
+}
+
+}  // namespace xsym::lowered
+
+namespace xsym::exec {
+
+/// Runs a lowered program for elements [begin, end), per element or by blocks, writing every
+/// output.
+template <class Stage>
+void run_program(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage) {
+  lowered::run_program<false>(begin, end, stage, nullptr);
+}
+
+/// The same, storing output k as reqs[k] asks (by blocks).
+template <class Stage>
+void run_program(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage, const grad_req* reqs) {
+  lowered::run_program<true>(begin, end, stage, reqs);
+}
+
+}  // namespace xsym::exec
