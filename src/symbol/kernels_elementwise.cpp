@@ -1,10 +1,12 @@
 // The elementwise kernels of the runtime executors, generated from the operator table: for each
 // op and element type, the static fused loop's code (exec/cpu_loop.hpp over a one-node lowered
-// functor), so the per-op interpreter is held to the same loop quality as the static path.
+// functor), so the per-op interpreter is held to the same loop quality as the static path, and
+// its costly math is compiled for each instruction set as the static path's.
 #include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 
 #if defined(_OPENMP)
@@ -27,25 +29,33 @@ namespace {
 template <class T>
 using in = lowered::load<T>;
 
-// One op on elements [0, n): the static path's loop over the op's lowered functor.
+// One op's loop over elements [0, n): the static path's loop; for costly math in floating point,
+// compiled for each instruction set as the static path's (exec/program_loop.hpp).
+template <class Op, class T, class Stage>
+void run_op(std::ptrdiff_t n, const Stage& stage) {
+  if constexpr (std::is_floating_point_v<T> && lowered::costly_op<Op>) exec::run_range_dispatched(0, n, stage);
+  else exec::run_range(0, n, stage);
+}
+
+// One op on elements [0, n), over the op's lowered functor.
 template <class Op, class T>
 void unary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
   using F = lowered::apply<Op, ops::no_param, in<T>>;
-  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out), F{{}, {static_cast<const T*>(x[0])}}});
+  run_op<Op, T>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{{}, {static_cast<const T*>(x[0])}}});
 }
 
 template <class Op, class T>
 void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
   using F = lowered::apply<Op, ops::no_param, in<T>, in<T>>;
-  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out),
-                                                 F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}}});
+  run_op<Op, T>(n, exec::output_stage<T, F>{static_cast<T*>(out),
+                                            F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}}});
 }
 
 template <class Op, class T>
 void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
   using F = lowered::apply<Op, T, in<T>>;
   T s = Op::template lower<T>(ops::scalar_value(p.scalar));
-  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out), F{s, {static_cast<const T*>(x[0])}}});
+  run_op<Op, T>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{s, {static_cast<const T*>(x[0])}}});
 }
 
 template <class T>

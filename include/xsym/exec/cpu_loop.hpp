@@ -36,6 +36,14 @@ void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
   for (std::ptrdiff_t i = begin; i < end; ++i) (stages(i), ...);
 }
 
+/// run_range compiled for each instruction set (exec/program_loop.hpp): the runtime's one-op
+/// kernels of costly math in floating point.
+template <class... Stage>
+XSYM_CPU_DISPATCH void run_range_dispatched(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
+  XSYM_SIMD_LOOP
+  for (std::ptrdiff_t i = begin; i < end; ++i) (stages(i), ...);
+}
+
 /// A lowered program whose outputs are written as `reqs` asks (exec/grad_req.hpp): `write`
 /// stores, `add` adds to the element there, `null` stores nothing. The requests are the same
 /// for every element; bind uses the plain stage when every request is `write`.

@@ -35,6 +35,7 @@
 #include "../core/config.hpp"
 #include "../core/type_list.hpp"
 #include "../ops/kinds.hpp"
+#include "../ops/table.hpp"
 #include "grad_req.hpp"
 #include "program.hpp"
 
@@ -58,26 +59,23 @@
 #define XSYM_CPU_DISPATCH
 #endif
 
-// A loop over one block: vectorized, and not unrolled further. Unrolled completely (g++ does
-// for loops of a few vectors), every node's loop would become many copies of its body.
-#if defined(__GNUC__) && !defined(__clang__)
-#define XSYM_BLOCK_LOOP _Pragma("GCC unroll 1")
-#else
-#define XSYM_BLOCK_LOOP
-#endif
-
 namespace xsym::lowered {
 
 // ---- which way a program runs ----------------------------------------------------------------
-/// An op node whose element function is long (a transcendental function, sqrt, a division in
-/// double for integers): ops::integers::via_double marks them in the operator table.
+/// An op whose element function is long: a transcendental function, sqrt, power or hypot (the
+/// operator table marks most of them ops::integers::via_double), or a scalar form of one.
+template <class Op>
+inline constexpr bool costly_op = [] {
+  if constexpr (requires { typename Op::binary_op; }) return costly_op<typename Op::binary_op>;
+  else if constexpr (std::is_same_v<Op, ops::power> || std::is_same_v<Op, ops::hypot>) return true;
+  else if constexpr (requires { Op::integer_rule; }) return Op::integer_rule == ops::integers::via_double;
+  else return false;
+}();
+
 template <class N>
 inline constexpr bool costly_node = false;
 template <class T, class Op, class P, int... In>
-inline constexpr bool costly_node<op_node<T, Op, P, In...>> = [] {
-  if constexpr (requires { Op::integer_rule; }) return Op::integer_rule == ops::integers::via_double;
-  else return false;
-}();
+inline constexpr bool costly_node<op_node<T, Op, P, In...>> = costly_op<Op>;
 
 template <class N>
 inline constexpr bool is_twin = false;
@@ -137,17 +135,13 @@ XSYM_INLINE void eval_block(const arg_node<T, K>&, const T*& out, const V&, cons
 template <std::size_t B, class T, class Op, class P, int... In, class V, class Stage>
 XSYM_INLINE void eval_block(const op_node<T, Op, P, In...>& n, block_buffer<T, B>& out, const V& v, const Stage&,
                             std::ptrdiff_t) {
-  XSYM_BLOCK_LOOP
   for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
 }
 template <std::size_t B, int W, class T, class Op, class P, int... In, class V, class Stage>
 XSYM_INLINE void eval_block(const twin_node<W, T, Op, P, In...>& n, block_buffer<T, B>& out, const V& v,
                             const Stage&, std::ptrdiff_t) {
   if (n.merged) out = at<std::size_t(W)>(v);
-  else {
-    XSYM_BLOCK_LOOP
-    for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
-  }
+  else for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
 }
 
 /// Stores one output element as `req` asks.
@@ -160,13 +154,10 @@ XSYM_INLINE void store_one(T* out, U value, grad_req req) {
 /// Stores one output's block: written, or as `req` asks when Requested.
 template <std::size_t B, bool Requested, class T, class V>
 XSYM_INLINE void store_block(T* out, const V& values, grad_req req) {
-  if (!Requested || req == grad_req::write) {
-    XSYM_BLOCK_LOOP
+  if (!Requested || req == grad_req::write)
     for (std::size_t j = 0; j < B; ++j) out[j] = values[j];
-  } else if (req == grad_req::add) {
-    XSYM_BLOCK_LOOP
+  else if (req == grad_req::add)
     for (std::size_t j = 0; j < B; ++j) out[j] = static_cast<T>(out[j] + values[j]);
-  }
 }
 
 template <class Stage>

@@ -6,7 +6,8 @@
 // vectorize them inside the fused loops with the baseline ISA (SSE2 on x86-64: the 64-bit integer
 // operations are add, and, or and shifts only), and with -ffp-contract=off a vectorized loop and a
 // scalar call give the same bits: every CPU path (static fused, blocked, per-op) gives the same
-// result for the same op. Accuracy: at most 2 ulp from the correctly rounded result over the
+// result for the same op. The loops that call them are also compiled for AVX2 and AVX-512 and
+// picked at load (exec/program_loop.hpp): the same operations, so the same bits again. Accuracy: at most 2 ulp from the correctly rounded result over the
 // whole domain; special values (NaN, +-inf, +-0, subnormal results) as glibc.
 // The float versions of exp, log, tanh and erf compute in float (the benchmarks' hot functions);
 // the other float functions evaluate the double algorithm and round once.
