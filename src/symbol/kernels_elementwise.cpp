@@ -1,7 +1,7 @@
 // The elementwise kernels of the runtime executors, generated from the operator table: for each
 // op and element type, the static fused loop's code (exec/cpu_loop.hpp over a one-node lowered
-// functor), so the per-op interpreter is held to the same loop quality as the static path, and
-// its costly math is compiled for each instruction set as the static path's.
+// functor), so the per-op interpreter is held to the same loop quality as the static path (and,
+// with XSYM_CPU_BLOCKS, its costly math is compiled for each instruction set as the static path's).
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -29,12 +29,15 @@ namespace {
 template <class T>
 using in = lowered::load<T>;
 
-// One op's loop over elements [0, n): the static path's loop; for costly math in floating point,
-// compiled for each instruction set as the static path's (exec/program_loop.hpp).
+// One op's loop over elements [0, n): the static path's loop; with XSYM_CPU_BLOCKS, costly math
+// in floating point is compiled for each instruction set, as the static path's
+// (exec/program_loop.hpp).
 template <class Op, class T, class Stage>
 void run_op(std::ptrdiff_t n, const Stage& stage) {
-  if constexpr (std::is_floating_point_v<T> && lowered::costly_op<Op>) exec::run_range_dispatched(0, n, stage);
-  else exec::run_range(0, n, stage);
+  if constexpr (XSYM_CPU_BLOCKS && std::is_floating_point_v<T> && lowered::costly_op<Op>)
+    exec::run_range_dispatched(0, n, stage);
+  else
+    exec::run_range(0, n, stage);
 }
 
 // One op on elements [0, n), over the op's lowered functor.

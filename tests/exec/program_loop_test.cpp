@@ -1,8 +1,10 @@
-// The CPU's two ways of running a lowered program (exec/program_loop.hpp): per element for short
-// programs with at most one costly op, by blocks for the others. Each is compared bit for bit with a plain
-// loop over the operator table's element functions, at sizes around the block length (whole
-// blocks, elements after the last block, several threads), for every gradient request; and the
-// loop that the instruction-set dispatch picks on this CPU gives the baseline loop's bits.
+// The CPU's two ways of running a lowered program (exec/program_loop.hpp, the fused loop's with
+// XSYM_CPU_BLOCKS; called directly here, so they are tested in every build): per element for
+// short programs with at most one costly op, by blocks for the others. Each is compared bit for
+// bit with a plain loop over the operator table's element functions, at sizes around the block
+// length (whole blocks, elements after the last block, two chunks as two threads run them),
+// for every output request; and the loop that the instruction-set dispatch picks on this CPU
+// gives the baseline loop's bits.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -10,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <limits>
-#include <map>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -51,8 +53,7 @@ ndarray array_of(const std::vector<T>& v) {
   return ndarray::array<T>(v, {std::int64_t(v.size())});
 }
 
-// Around the block length (128 elements for these programs in float32, 64 or 128 in float64),
-// and past the loop's parallel threshold (2^15), where each thread's chunk has whole blocks.
+// Around the block length (128 elements for these programs in float32, 64 or 128 in float64).
 const std::size_t sizes[] = {0, 1, 63, 64, 65, 127, 128, 129, 1000, (std::size_t(1) << 15) + 3,
                              (std::size_t(1) << 16) + 77};
 
@@ -86,20 +87,37 @@ TEST_CASE("short programs with at most one costly op run per element, others by 
   STATIC_REQUIRE(!traits_of<decltype(w2a_like), dtype::int32>::dispatched);
 }
 
+/// Runs graph g's program (element types T) over arrays `in`, into `out`, as the fused loop's
+/// threads would: elements [0, n) in two chunks split at a multiple of 128, each run by
+/// exec::run_program (with `reqs`, when given).
+template <dtype D, class G>
+void run_in_chunks(const G& g, const std::vector<const void*>& args, const std::vector<void*>& outs, std::size_t n,
+                   const grad_req* reqs = nullptr) {
+  using program = xsym::exec::fused_program<G, D>;
+  const auto stage = program::make(g, args.data(), outs.data());
+  const auto split = std::ptrdiff_t(n / 2 / 128 * 128);
+  for (auto [begin, end] : {std::pair{std::ptrdiff_t(0), split}, std::pair{split, std::ptrdiff_t(n)}}) {
+    if (reqs) xsym::exec::run_program(begin, end, stage, reqs);
+    else xsym::exec::run_program(begin, end, stage);
+  }
+}
+
 TEMPLATE_TEST_CASE("a program by blocks gives the plain loop's bits at every size", "[exec][plan]", float, double) {
   using T = TestType;
-  // Costly ops, a twin ((A * B) twice with its scalar), and two outputs sharing a subtree.
+  constexpr dtype t = xsym::dtype_of<T>;
+  // Costly ops, a twin ((A * 0.5) twice with its scalar), and two outputs sharing a subtree.
   auto shared = xsym::tanh(xsym::exp(a) - b);
   auto e = xsym::group(shared / (c + xsym::sqrt(xsym::abs(a * b))) + xsym::erf(a) * (a * 0.5),
                        shared * (a * 0.5) - xsym::log1p(xsym::abs(c)));
-  STATIC_REQUIRE(!traits_of<decltype(e)>::per_element);
+  STATIC_REQUIRE(!traits_of<decltype(e), t>::per_element);
+  STATIC_REQUIRE(xsym::plan::static_plan<decltype(e)>::num_twins == 1);
   const ops::no_param p;
   const auto half = ops::scalar<ops::mul, false>::template lower<T>(0.5);
   for (std::size_t n : sizes) {
     INFO("n = " << n);
     const auto A = values<T>(n, 1), B = values<T>(n, 2), C = values<T>(n, 3);
-    auto ex = xsym::bind(e, xsym::cpu(0), {{"A", array_of(A)}, {"B", array_of(B)}, {"C", array_of(C)}});
-    ex.forward();
+    std::vector<T> out0(n), out1(n);
+    run_in_chunks<t>(e, {A.data(), B.data(), C.data()}, {out0.data(), out1.data()}, n);
     std::vector<T> want0(n), want1(n);
     for (std::size_t i = 0; i < n; ++i) {
       T s = ops::tanh::eval(p, ops::minus::eval(p, ops::exp::eval(p, A[i]), B[i]));
@@ -108,8 +126,8 @@ TEMPLATE_TEST_CASE("a program by blocks gives the plain loop's bits at every siz
       want0[i] = ops::plus::eval(p, ops::div::eval(p, s, den), ops::mul::eval(p, ops::erf::eval(p, A[i]), ah));
       want1[i] = ops::minus::eval(p, ops::mul::eval(p, s, ah), ops::log1p::eval(p, ops::abs::eval(p, C[i])));
     }
-    CHECK(same_bits(ex.outputs()[0].template to_vector<T>(), want0));
-    CHECK(same_bits(ex.outputs()[1].template to_vector<T>(), want1));
+    CHECK(same_bits(out0, want0));
+    CHECK(same_bits(out1, want1));
   }
 }
 
@@ -119,43 +137,33 @@ TEST_CASE("a program per element gives the plain loop's bits at every size", "[e
   for (std::size_t n : sizes) {
     INFO("n = " << n);
     const auto A = values<float>(n, 1), B = values<float>(n, 2), C = values<float>(n, 3), D = values<float>(n, 4);
-    auto ex = xsym::bind(e, xsym::cpu(0), {{"A", array_of(A)}, {"B", array_of(B)}, {"C", array_of(C)}, {"D", array_of(D)}});
-    ex.forward();
+    std::vector<float> out(n);
+    run_in_chunks<dtype::float32>(e, {A.data(), B.data(), C.data(), D.data()}, {out.data()}, n);
     std::vector<float> want(n);
     for (std::size_t i = 0; i < n; ++i) want[i] = A[i] * B[i] + C[i] * D[i];
-    CHECK(same_bits(ex.outputs()[0].to_vector<float>(), want));
+    CHECK(same_bits(out, want));
   }
 }
 
-TEST_CASE("by blocks, gradients are stored as each request asks, after the last block too", "[exec][plan]") {
-  auto e = xsym::exp(a * 0.5) * b + xsym::tanh(a);
+TEST_CASE("by blocks, outputs are stored as each request asks, after the last block too", "[exec][plan]") {
+  auto e = xsym::group(xsym::exp(a * 0.5) * b, xsym::tanh(a), xsym::exp(b) + a);
+  const grad_req reqs[] = {grad_req::add, grad_req::null, grad_req::write};
+  const ops::no_param p;
+  const auto half = ops::scalar<ops::mul, false>::lower<float>(0.5);
   for (std::size_t n : sizes) {
     INFO("n = " << n);
-    const auto A = values<float>(n, 5), B = values<float>(n, 6), H = values<float>(n, 7);
-    const auto before_a = values<float>(n, 8), before_b = values<float>(n, 9);
-    // The gradients alone, written.
-    auto written_a = array_of(before_a), written_b = array_of(before_b);
-    auto wx = xsym::bind(e, xsym::cpu(0), {{"A", array_of(A)}, {"B", array_of(B)}},
-                         {{"A", written_a}, {"B", written_b}}, grad_req::write);
-    wx.forward_backward({array_of(H)});
-    const auto ga = written_a.to_vector<float>(), gb = written_b.to_vector<float>();
-    // A added to what it held, B left alone.
-    auto added_a = array_of(before_a), kept_b = array_of(before_b);
-    auto ax = xsym::bind(e, xsym::cpu(0), {{"A", array_of(A)}, {"B", array_of(B)}}, {{"A", added_a}, {"B", kept_b}},
-                         {{"A", grad_req::add}, {"B", grad_req::null}});
-    ax.forward_backward({array_of(H)});
-    std::vector<float> want_a(n);
-    for (std::size_t i = 0; i < n; ++i) want_a[i] = before_a[i] + ga[i];
-    CHECK(same_bits(added_a.to_vector<float>(), want_a));
-    CHECK(same_bits(kept_b.to_vector<float>(), before_b));
-    // The forward output is the same whichever the requests.
-    CHECK(same_bits(ax.outputs()[0].to_vector<float>(), wx.outputs()[0].to_vector<float>()));
-    // And B's written gradient is exp(A * 0.5) times the head, as a plain loop computes it.
-    std::vector<float> want_b(n);
-    const auto half = ops::scalar<ops::mul, false>::lower<float>(0.5);
-    for (std::size_t i = 0; i < n; ++i)
-      want_b[i] = H[i] * ops::exp::eval(ops::no_param{}, ops::scalar<ops::mul, false>::eval(half, A[i]));
-    CHECK(same_bits(gb, want_b));
+    const auto A = values<float>(n, 5), B = values<float>(n, 6);
+    const auto before0 = values<float>(n, 7), before1 = values<float>(n, 8), before2 = values<float>(n, 9);
+    auto out0 = before0, out1 = before1, out2 = before2;
+    run_in_chunks<dtype::float32>(e, {A.data(), B.data()}, {out0.data(), out1.data(), out2.data()}, n, reqs);
+    std::vector<float> want0(n), want2(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      want0[i] = before0[i] + ops::mul::eval(p, ops::exp::eval(p, ops::scalar<ops::mul, false>::eval(half, A[i])), B[i]);
+      want2[i] = ops::plus::eval(p, ops::exp::eval(p, B[i]), A[i]);
+    }
+    CHECK(same_bits(out0, want0));
+    CHECK(same_bits(out1, before1));
+    CHECK(same_bits(out2, want2));
   }
 }
 

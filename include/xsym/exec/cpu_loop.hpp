@@ -37,7 +37,7 @@ void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
 }
 
 /// run_range compiled for each instruction set (exec/program_loop.hpp): the runtime's one-op
-/// kernels of costly math in floating point.
+/// kernels of costly math in floating point, with XSYM_CPU_BLOCKS.
 template <class... Stage>
 XSYM_CPU_DISPATCH void run_range_dispatched(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
   XSYM_SIMD_LOOP
@@ -46,11 +46,17 @@ XSYM_CPU_DISPATCH void run_range_dispatched(std::ptrdiff_t begin, std::ptrdiff_t
 
 /// A lowered program whose outputs are written as `reqs` asks (exec/grad_req.hpp): `write`
 /// stores, `add` adds to the element there, `null` stores nothing. The requests are the same
-/// for every element; bind uses the plain stage when every request is `write`.
+/// for every element, so the branches are perfectly predicted; bind uses the plain stage when
+/// every request is `write`.
 template <class Stage>
 struct requested_outputs {
   Stage stage;
   grad_req reqs[Stage::num_outputs > 0 ? Stage::num_outputs : 1]{};
+
+  XSYM_INLINE void operator()(std::ptrdiff_t i) const {
+    const auto v = stage.values([&](auto k) { return lowered::at<std::size_t(decltype(k)::value)>(stage.in)[i]; });
+    stage.outputs(v, [&](auto k, auto x) { lowered::store_one(lowered::at<decltype(k)::value>(stage.out) + i, x, reqs[k]); });
+  }
 };
 
 template <class S>
@@ -58,17 +64,21 @@ inline constexpr bool is_lowered_program = false;
 template <class A, class N, class O>
 inline constexpr bool is_lowered_program<lowered::fused_stage<A, N, O>> = true;
 
-/// Runs one stage for elements [begin, end): a lowered program as exec/program_loop.hpp says,
-/// a per-element callable in a vectorized loop.
+/// Runs one stage for elements [begin, end): with XSYM_CPU_BLOCKS, a lowered program as
+/// exec/program_loop.hpp says (per element or by blocks, math compiled for each instruction
+/// set); otherwise, and for other stages, a per-element callable in a vectorized loop.
 template <class Stage>
 void run_stage(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage) {
+#if XSYM_CPU_BLOCKS
   if constexpr (is_lowered_program<Stage>) {
     run_program(begin, end, stage);
+    return;
   } else if constexpr (requires { stage.reqs; }) {
     run_program(begin, end, stage.stage, stage.reqs);
-  } else {
-    run_range(begin, end, stage);
+    return;
   }
+#endif
+  run_range(begin, end, stage);
 }
 
 /// Below this many elements the loop runs on one thread: waking threads costs more.
