@@ -1,10 +1,10 @@
 #pragma once
 // The fused CPU loop: one pass over the elements for a whole graph, split across OpenMP threads.
 // A stage is a static graph's plan lowered to one program that computes every node once and
-// writes every output (exec/program.hpp), run per element or by blocks
-// (exec/program_loop.hpp); or a runtime per-op kernel's output_stage below, a callable of the
-// element index whose loop is vectorized (OpenMP simd, or the compiler's no-alias hint).
-// There are no temporaries in memory.
+// writes every output (exec/program.hpp), or a runtime per-op kernel's output_stage below: a
+// callable of the element index, whose loop is vectorized (OpenMP simd, or the compiler's
+// no-alias hint). Built with XSYM_CPU_BLOCKS, a program runs per element or by blocks, its math
+// compiled for each instruction set (exec/program_loop.hpp). There are no temporaries in memory.
 #include <algorithm>
 #include <cstddef>
 #include <type_traits>
@@ -55,7 +55,9 @@ struct requested_outputs {
 
   XSYM_INLINE void operator()(std::ptrdiff_t i) const {
     const auto v = stage.values([&](auto k) { return lowered::at<std::size_t(decltype(k)::value)>(stage.in)[i]; });
-    stage.outputs(v, [&](auto k, auto x) { lowered::store_one(lowered::at<decltype(k)::value>(stage.out) + i, x, reqs[k]); });
+    stage.outputs(v, [&](auto k, auto x) {
+      lowered::store_one(lowered::at<decltype(k)::value>(stage.out) + i, x, reqs[decltype(k)::value]);
+    });
   }
 };
 

@@ -8,9 +8,10 @@
 //   floating-point programs with at most one costly op and no twin (W1's a*b + c*d,
 //   exp(a) + b), and for integer programs: nothing goes through memory but the arguments and
 //   outputs, and each program is compiled once.
-// - **By blocks** (other floating-point programs, and whenever an output is not simply written): a block of B consecutive elements at a time, node by node.
-//   Each node is one loop over the block into a buffer on the stack (an argument node is its
-//   input pointer), and each output one loop from its node's buffer; the buffers stay in L1.
+// - **By blocks** (other floating-point programs, and whenever an output is not simply
+//   written): a block of B consecutive elements at a time, node by node. Each node is one loop
+//   over the block into a buffer on the stack (an argument node is its input pointer), and
+//   each output one loop from its node's buffer; the buffers stay in L1.
 //   A long program evaluated per element is one long dependency chain (W2b: six transcendental
 //   functions in a row) that the CPU cannot overlap with the next element's, and g++ 12
 //   vectorizes no loop that branches per element on a loop-invariant bool, which a structural
