@@ -53,12 +53,7 @@ struct requested_outputs {
   Stage stage;
   grad_req reqs[Stage::num_outputs > 0 ? Stage::num_outputs : 1]{};
 
-  XSYM_INLINE void operator()(std::ptrdiff_t i) const {
-    const auto v = stage.values([&](auto k) { return lowered::at<std::size_t(decltype(k)::value)>(stage.in)[i]; });
-    stage.outputs(v, [&](auto k, auto x) {
-      lowered::store_one(lowered::at<decltype(k)::value>(stage.out) + i, x, reqs[decltype(k)::value]);
-    });
-  }
+  XSYM_INLINE void operator()(std::ptrdiff_t i) const { lowered::store_element(stage, i, reqs); }
 };
 
 template <class S>

@@ -159,6 +159,13 @@ XSYM_INLINE void store_one(T* out, U value, grad_req req) {
   else if (req == grad_req::add) *out = static_cast<T>(*out + value);
 }
 
+/// Element i of every output of program `stage`, stored as reqs[k] asks.
+template <class Stage>
+XSYM_INLINE void store_element(const Stage& stage, std::ptrdiff_t i, const grad_req* reqs) {
+  stage.outputs(stage.values([&](auto k) { return at<std::size_t(decltype(k)::value)>(stage.in)[i]; }),
+                [&](auto k, auto x) { store_one(at<decltype(k)::value>(stage.out) + i, x, reqs[decltype(k)::value]); });
+}
+
 /// Stores one output's block: written, or as `req` asks when Requested.
 template <std::size_t B, bool Requested, class T, class V>
 XSYM_INLINE void store_block(T* out, const V& values, grad_req req) {
@@ -238,11 +245,8 @@ std::ptrdiff_t run_baseline(std::ptrdiff_t begin, std::ptrdiff_t end, Stage stag
 template <bool Requested, class Stage>
 void run_tail(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage, const grad_req* reqs) {
   for (std::ptrdiff_t i = begin; i < end; ++i) {
-    if constexpr (Requested)
-      stage.outputs(stage.values([&](auto k) { return at<std::size_t(decltype(k)::value)>(stage.in)[i]; }),
-                    [&](auto k, auto x) { store_one(at<decltype(k)::value>(stage.out) + i, x, reqs[k]); });
-    else
-      stage(i);
+    if constexpr (Requested) store_element(stage, i, reqs);
+    else stage(i);
     asm volatile("" ::: "memory");
   }
 }
