@@ -152,27 +152,32 @@ XSYM_INLINE void eval_block(const twin_node<W, T, Op, P, In...>& n, block_buffer
   else for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
 }
 
-/// Stores one output element as `req` asks.
+/// Stores element i of one output as `req` asks. A `null` output may be a null pointer, so it is
+/// offset only when stored to.
 template <class T, class U>
-XSYM_INLINE void store_one(T* out, U value, grad_req req) {
-  if (req == grad_req::write) *out = value;
-  else if (req == grad_req::add) *out = static_cast<T>(*out + value);
+XSYM_INLINE void store_one(T* out, std::ptrdiff_t i, U value, grad_req req) {
+  if (req == grad_req::write) out[i] = value;
+  else if (req == grad_req::add) out[i] = static_cast<T>(out[i] + value);
 }
 
 /// Element i of every output of program `stage`, stored as reqs[k] asks.
 template <class Stage>
 XSYM_INLINE void store_element(const Stage& stage, std::ptrdiff_t i, const grad_req* reqs) {
   stage.outputs(stage.values([&](auto k) { return at<std::size_t(decltype(k)::value)>(stage.in)[i]; }),
-                [&](auto k, auto x) { store_one(at<decltype(k)::value>(stage.out) + i, x, reqs[decltype(k)::value]); });
+                [&](auto k, auto x) { store_one(at<decltype(k)::value>(stage.out), i, x, reqs[decltype(k)::value]); });
 }
 
-/// Stores one output's block: written, or as `req` asks when Requested.
+/// Stores the block at element i of one output: written, or as `req` asks when Requested (a
+/// `null` output may be a null pointer, never offset).
 template <std::size_t B, bool Requested, class T, class V>
-XSYM_INLINE void store_block(T* out, const V& values, grad_req req) {
-  if (!Requested || req == grad_req::write)
-    for (std::size_t j = 0; j < B; ++j) out[j] = values[j];
-  else if (req == grad_req::add)
-    for (std::size_t j = 0; j < B; ++j) out[j] = static_cast<T>(out[j] + values[j]);
+XSYM_INLINE void store_block(T* out, std::ptrdiff_t i, const V& values, grad_req req) {
+  if (!Requested || req == grad_req::write) {
+    T* block = out + i;
+    for (std::size_t j = 0; j < B; ++j) block[j] = values[j];
+  } else if (req == grad_req::add) {
+    T* block = out + i;
+    for (std::size_t j = 0; j < B; ++j) block[j] = static_cast<T>(block[j] + values[j]);
+  }
 }
 
 template <class Stage>
@@ -202,7 +207,7 @@ struct block_program<fused_stage<type_list<A...>, type_list<N...>, type_list<O..
   template <bool Requested, std::size_t... K>
   static XSYM_INLINE void store(const stage_type& s, std::ptrdiff_t i, const values& v, const grad_req* reqs,
                                 std::index_sequence<K...>) {
-    (store_block<B, Requested>(at<K>(s.out) + i, at<std::size_t(O::node)>(v), Requested ? reqs[K] : grad_req::write),
+    (store_block<B, Requested>(at<K>(s.out), i, at<std::size_t(O::node)>(v), Requested ? reqs[K] : grad_req::write),
      ...);
   }
 };
