@@ -79,12 +79,23 @@ TEST_CASE("short programs with at most one costly op run per element, others by 
   STATIC_REQUIRE(xsym::detail::graph_info<decltype(wide)>::num_nodes == 17);
   STATIC_REQUIRE(traits_of<decltype(wide)>::block == 128);               // 16384 / (17 * 4) = 240
   STATIC_REQUIRE(traits_of<decltype(wide), dtype::float64>::block == 64);  // 16384 / (17 * 8) = 120
-  // Compiled for each instruction set: floating-point programs with a costly op or by blocks.
-  STATIC_REQUIRE(!traits_of<decltype(w1)>::dispatched);
-  STATIC_REQUIRE(traits_of<decltype(one_costly)>::dispatched);
-  STATIC_REQUIRE(traits_of<decltype(w2a_like)>::dispatched);
-  STATIC_REQUIRE(traits_of<decltype(w2a_like), dtype::float64>::dispatched);
-  STATIC_REQUIRE(!traits_of<decltype(w2a_like), dtype::int32>::dispatched);
+  // Compiled for each instruction set: compute-bound floating-point programs, with at least 8
+  // cheap ops (a costly op counts 16) per array read or written.
+  STATIC_REQUIRE(!traits_of<decltype(w1)>::dispatched);          // 3 ops, 5 arrays
+  STATIC_REQUIRE(!traits_of<decltype(one_costly)>::dispatched);  // 1 + 16, 3 arrays
+  STATIC_REQUIRE(!traits_of<decltype(w2a_like)>::dispatched);    // 7, 3 arrays
+  auto one_exp = xsym::exp(a);
+  STATIC_REQUIRE(traits_of<decltype(one_exp)>::dispatched);  // 16, 2 arrays
+  STATIC_REQUIRE(traits_of<decltype(costly)>::dispatched);   // 1 + 32, 3 arrays
+  auto t1 = xsym::maximum(a * 0.5 + 1.0, -1.0);
+  auto t2 = xsym::minimum(t1, 3.0) - 0.25;
+  auto t3 = xsym::maximum(t2 * a + a, a);
+  auto t4 = xsym::minimum(t3 * 0.75 + 2.0, 4.0) - a;
+  auto w2a = (xsym::maximum(t4 * 1.25, 0.0) + a) * 0.5;
+  STATIC_REQUIRE(traits_of<decltype(w2a)>::ops == 16);
+  STATIC_REQUIRE(traits_of<decltype(w2a)>::dispatched);  // 16, 2 arrays
+  STATIC_REQUIRE(traits_of<decltype(w2a), dtype::float64>::dispatched);
+  STATIC_REQUIRE(!traits_of<decltype(w2a), dtype::int32>::dispatched);
 }
 
 /// Runs graph g's program (element types T) over arrays `in`, into `out`, as the fused loop's

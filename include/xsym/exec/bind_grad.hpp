@@ -52,16 +52,7 @@ template <class G, dtype... Free>
 struct requested_instance {
   static void run(const void* graph, const void* const* args, void* const* outs, const grad_req* reqs,
                   std::ptrdiff_t n) {
-    auto stage = exec::fused_program<G, Free...>::make(*static_cast<const G*>(graph), args, outs);
-    bool all_write = true;
-    for (std::size_t k = 0; k < stage.num_outputs; ++k) all_write = all_write && reqs[k] == grad_req::write;
-    if (all_write) {
-      exec::run_fused(n, stage);
-    } else {
-      exec::requested_outputs<decltype(stage)> requested{stage};
-      for (std::size_t k = 0; k < stage.num_outputs; ++k) requested.reqs[k] = reqs[k];
-      exec::run_fused(n, requested);
-    }
+    exec::run_fused(n, exec::fused_program<G, Free...>::make(*static_cast<const G*>(graph), args, outs), reqs);
   }
 };
 

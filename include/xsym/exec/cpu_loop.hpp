@@ -32,22 +32,20 @@ struct output_stage {
 /// its own copy, so the compiler keeps the pointers in registers.
 template <class... Stage>
 void run_range(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
-  XSYM_SIMD_LOOP
-  for (std::ptrdiff_t i = begin; i < end; ++i) (stages(i), ...);
+  lowered::run_elements(begin, end, stages...);
 }
 
 /// run_range compiled for each instruction set (exec/program_loop.hpp): the runtime's one-op
 /// kernels of costly math in floating point, with XSYM_CPU_BLOCKS.
 template <class... Stage>
 XSYM_CPU_DISPATCH void run_range_dispatched(std::ptrdiff_t begin, std::ptrdiff_t end, Stage... stages) {
-  XSYM_SIMD_LOOP
-  for (std::ptrdiff_t i = begin; i < end; ++i) (stages(i), ...);
+  lowered::run_elements(begin, end, stages...);
 }
 
 /// A lowered program whose outputs are written as `reqs` asks (exec/grad_req.hpp): `write`
 /// stores, `add` adds to the element there, `null` stores nothing. The requests are the same
-/// for every element, so the branches are perfectly predicted; bind uses the plain stage when
-/// every request is `write`.
+/// for every element, so the branches are perfectly predicted (run_fused below runs the plain
+/// stage when that is faster).
 template <class Stage>
 struct requested_outputs {
   Stage stage;
@@ -56,18 +54,13 @@ struct requested_outputs {
   XSYM_INLINE void operator()(std::ptrdiff_t i) const { lowered::store_element(stage, i, reqs); }
 };
 
-template <class S>
-inline constexpr bool is_lowered_program = false;
-template <class A, class N, class O>
-inline constexpr bool is_lowered_program<lowered::fused_stage<A, N, O>> = true;
-
 /// Runs one stage for elements [begin, end): with XSYM_CPU_BLOCKS, a lowered program as
 /// exec/program_loop.hpp says (per element or by blocks, math compiled for each instruction
 /// set); otherwise, and for other stages, a per-element callable in a vectorized loop.
 template <class Stage>
 void run_stage(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage) {
 #if XSYM_CPU_BLOCKS
-  if constexpr (is_lowered_program<Stage>) {
+  if constexpr (lowered::is_program<Stage>) {
     run_program(begin, end, stage);
     return;
   } else if constexpr (requires { stage.reqs; }) {
@@ -99,6 +92,22 @@ void run_fused(std::ptrdiff_t n, const Stage& stage) {
   }
 #endif
   run_stage(0, n, stage);
+}
+
+/// Runs a lowered program for elements [0, n), storing output k as reqs[k] asks. A program run
+/// by blocks checks the requests once per block, so it is compiled that one way; a program run
+/// per element gets the plain loop when every request is `write`.
+template <class Stage>
+void run_fused(std::ptrdiff_t n, const Stage& stage, const grad_req* reqs) {
+  if constexpr (!XSYM_CPU_BLOCKS || lowered::program_traits<Stage>::per_element) {
+    if (std::all_of(reqs, reqs + Stage::num_outputs, [](grad_req r) { return r == grad_req::write; })) {
+      run_fused(n, stage);
+      return;
+    }
+  }
+  requested_outputs<Stage> requested{stage};
+  std::copy(reqs, reqs + Stage::num_outputs, requested.reqs);
+  run_fused(n, requested);
 }
 
 }  // namespace xsym::exec

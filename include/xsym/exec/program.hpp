@@ -158,4 +158,10 @@ struct fused_stage<type_list<A...>, type_list<N...>, type_list<O...>> {
   }
 };
 
+/// Whether S is a lowered program.
+template <class S>
+inline constexpr bool is_program = false;
+template <class A, class N, class O>
+inline constexpr bool is_program<fused_stage<A, N, O>> = true;
+
 }  // namespace xsym::lowered

@@ -23,13 +23,15 @@
 // values, so the bits do not change. Outputs are stored as their gradient requests ask
 // (exec/grad_req.hpp); a program with requests other than `write` runs by blocks.
 //
-// Run-time dispatch by instruction set: the loop of a floating-point program with a costly op
-// or run by blocks is compiled for baseline x86-64, x86-64-v3 (AVX2) and x86-64-v4 (AVX-512),
-// and the loader picks the best one this CPU runs (an ifunc). Only the instruction set changes,
-// not the operations: with -ffp-contract=off (XSYM_EXACT_FP) no FMA is formed, so every clone
-// gives the same bits. Short cheap programs (memory-bound) and integer programs keep the
-// baseline loop alone: they gain little, and each clone costs compile time. g++ only (clang's
-// target_clones does not clone templates); XSYM_NO_CPU_DISPATCH builds the baseline alone.
+// Run-time dispatch by instruction set: the loop of a compute-bound floating-point program (at
+// least 8 cheap ops per array it streams, a costly op counting 16: W2a, W2b, W3, exp(a)) is
+// compiled for baseline x86-64, x86-64-v3 (AVX2) and x86-64-v4 (AVX-512), and the loader picks
+// the best one this CPU runs (an ifunc). Only the instruction set changes, not the operations:
+// with -ffp-contract=off (XSYM_EXACT_FP) no FMA is formed, so every clone gives the same bits.
+// Memory-bound programs (exp(a) + b, an optimizer's update) and integer programs keep the
+// baseline loop alone: wider vectors gain them little, and each clone costs compile time. g++
+// only (clang's target_clones does not clone templates); XSYM_NO_CPU_DISPATCH builds the
+// baseline alone.
 #include <algorithm>
 #include <bit>
 #include <cstddef>
@@ -67,6 +69,13 @@
 #define XSYM_CPU_DISPATCH
 #endif
 
+// Keeps a loop a loop: g++ unrolls a loop of up to 16 vectors completely (eval_op_block below).
+#if defined(__GNUC__) && !defined(__clang__) && !defined(__CUDACC__)
+#define XSYM_NO_UNROLL _Pragma("GCC unroll 1")
+#else
+#define XSYM_NO_UNROLL
+#endif
+
 namespace xsym::lowered {
 
 // ---- which way a program runs ----------------------------------------------------------------
@@ -100,6 +109,13 @@ inline constexpr bool is_argument<arg_node<T, K>> = true;
 /// element; W2a (sixteen cheap ops) and W2b (six costly ones in a chain) run faster by blocks.
 inline constexpr int max_ops_per_element = 4;
 
+/// The cost model of the instruction-set clones: a costly op (a polynomial of 15 to 30
+/// instructions) counts as this many cheap ones (1 to 3), and a program is compute-bound from
+/// this many cheap ops per array it reads or writes: about what one core streams an array's
+/// vector in here, in SSE2. W2a (16 cheap ops, 2 arrays) is 3x faster in AVX-512; an
+/// optimizer's update (12 to 30 ops over 5 to 7 arrays) is not compute-bound.
+inline constexpr int costly_op_work = 16, min_work_per_array = 8;
+
 template <class Stage>
 struct program_traits;
 template <class... A, class... N, class... O>
@@ -109,8 +125,12 @@ struct program_traits<fused_stage<type_list<A...>, type_list<N...>, type_list<O.
   static constexpr bool floating = (std::is_floating_point_v<typename N::type> && ...);
   static constexpr bool per_element =
       !floating || (ops <= max_ops_per_element && costly_ops <= 1 && !(is_twin<N> || ...));
-  /// Compiled for each instruction set: floating-point programs with math to gain from it.
-  static constexpr bool dispatched = floating && (costly_ops > 0 || !per_element);
+  /// Compiled for each instruction set: floating-point programs that are compute-bound, with at
+  /// least `min_work_per_array` cheap ops (a costly op counts `costly_op_work`) per array read
+  /// or written. The wider vectors pay there (W2a, W2b, W3: 2x to 5x); a memory-bound program
+  /// (an optimizer's update, exp(a) + b) would only compile three times longer.
+  static constexpr bool dispatched =
+      floating && ops + (costly_op_work - 1) * costly_ops >= min_work_per_array * int(sizeof...(A) + sizeof...(O));
   /// Elements per block: buffers of about 16 KiB in all, so that L1 holds them beside the lines
   /// streamed through; between 16 and 128 elements, a multiple of every vector width.
   static constexpr std::size_t block = std::clamp<std::size_t>(
@@ -140,16 +160,31 @@ template <std::size_t B, class T, int K, class V, class Stage>
 XSYM_INLINE void eval_block(const arg_node<T, K>&, const T*& out, const V&, const Stage& s, std::ptrdiff_t i) {
   out = at<std::size_t(K)>(s.in) + i;
 }
+/// Op over a block. In a compute-bound program (one compiled for each instruction set), a cheap
+/// op's loop unrolls into a few vector instructions and the block stays in registers from node
+/// to node (W2a: 3x faster). Other loops stay loops: unrolled, a costly op's math would compile
+/// 8 or 16 more times, and a memory-bound program gains nothing for the compile time.
+template <class Op, bool Unroll, std::size_t B, class T, class P, class... In>
+XSYM_INLINE void eval_op_block(block_buffer<T, B>& out, const P& param, const In&... in) {
+  if constexpr (Unroll) {
+    for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(param, in[j]...);
+  } else {
+    XSYM_NO_UNROLL for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(param, in[j]...);
+  }
+}
+template <class Stage, class Op>
+inline constexpr bool unrolled_block = program_traits<Stage>::dispatched && !costly_op<Op>;
+
 template <std::size_t B, class T, class Op, class P, int... In, class V, class Stage>
 XSYM_INLINE void eval_block(const op_node<T, Op, P, In...>& n, block_buffer<T, B>& out, const V& v, const Stage&,
                             std::ptrdiff_t) {
-  for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
+  eval_op_block<Op, unrolled_block<Stage, Op>>(out, n.param, at<std::size_t(In)>(v)...);
 }
 template <std::size_t B, int W, class T, class Op, class P, int... In, class V, class Stage>
 XSYM_INLINE void eval_block(const twin_node<W, T, Op, P, In...>& n, block_buffer<T, B>& out, const V& v,
                             const Stage&, std::ptrdiff_t) {
   if (n.merged) out = at<std::size_t(W)>(v);
-  else for (std::size_t j = 0; j < B; ++j) out[j] = Op::eval(n.param, at<std::size_t(In)>(v)[j]...);
+  else eval_op_block<Op, unrolled_block<Stage, Op>>(out, n.param, at<std::size_t(In)>(v)...);
 }
 
 /// Stores element i of one output as `req` asks. A `null` output may be a null pointer, so it is
@@ -213,6 +248,14 @@ struct block_program<fused_stage<type_list<A...>, type_list<N...>, type_list<O..
 };
 
 // ---- the loop ----------------------------------------------------------------------------------
+/// Elements [begin, end) of per-element stages (callables of the element index), in one
+/// vectorized loop.
+template <class... Stage>
+XSYM_INLINE void run_elements(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage&... stages) {
+  XSYM_SIMD_LOOP
+  for (std::ptrdiff_t i = begin; i < end; ++i) (stages(i), ...);
+}
+
 /// Elements [begin, end) of a program, every output written (Requested false) or stored as
 /// reqs[k] asks: a per-element program all of them, a block program its whole blocks. Returns
 /// where the blocks end. Only the way the program runs is compiled.
@@ -220,8 +263,7 @@ template <bool Requested, class Stage>
 XSYM_INLINE std::ptrdiff_t run_vectorized(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage,
                                           const grad_req* reqs) {
   if constexpr (!Requested && program_traits<Stage>::per_element) {
-    XSYM_SIMD_LOOP
-    for (std::ptrdiff_t i = begin; i < end; ++i) stage(i);
+    run_elements(begin, end, stage);
     return end;
   } else {
     using program = block_program<Stage>;
