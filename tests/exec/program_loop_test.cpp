@@ -87,6 +87,7 @@ TEST_CASE("short programs with at most one costly op run per element, others by 
   auto one_exp = xsym::exp(a);
   STATIC_REQUIRE(traits_of<decltype(one_exp)>::dispatched);  // 16, 2 arrays
   STATIC_REQUIRE(traits_of<decltype(costly)>::dispatched);   // 1 + 32, 3 arrays
+  STATIC_REQUIRE(traits_of<decltype(twins)>::work == 2);     // a twin counts nothing
   auto t1 = xsym::maximum(a * 0.5 + 1.0, -1.0);
   auto t2 = xsym::minimum(t1, 3.0) - 0.25;
   auto t3 = xsym::maximum(t2 * a + a, a);
