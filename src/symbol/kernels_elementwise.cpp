@@ -29,12 +29,13 @@ namespace {
 template <class T>
 using in = lowered::load<T>;
 
-// One op's loop over elements [0, n): the static path's loop; with XSYM_CPU_BLOCKS, costly math
-// in floating point is compiled for each instruction set, as the static path's
-// (exec/program_loop.hpp).
-template <class Op, class T, class Stage>
+// One op's loop over elements [0, n) of `Inputs` arrays: the static path's loop; with
+// XSYM_CPU_BLOCKS, compiled for each instruction set where the static path's one-op program
+// would be (compute-bound floating-point math, exec/program_loop.hpp).
+template <class Op, class T, int Inputs, class Stage>
 void run_op(std::ptrdiff_t n, const Stage& stage) {
-  if constexpr (XSYM_CPU_BLOCKS && std::is_floating_point_v<T> && lowered::costly_op<Op>)
+  if constexpr (XSYM_CPU_BLOCKS && std::is_floating_point_v<T> &&
+                lowered::compute_bound(lowered::op_work<Op>, Inputs + 1))
     exec::run_range_dispatched(0, n, stage);
   else
     exec::run_range(0, n, stage);
@@ -44,21 +45,21 @@ void run_op(std::ptrdiff_t n, const Stage& stage) {
 template <class Op, class T>
 void unary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
   using F = lowered::apply<Op, ops::no_param, in<T>>;
-  run_op<Op, T>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{{}, {static_cast<const T*>(x[0])}}});
+  run_op<Op, T, 1>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{{}, {static_cast<const T*>(x[0])}}});
 }
 
 template <class Op, class T>
 void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params&) {
   using F = lowered::apply<Op, ops::no_param, in<T>, in<T>>;
-  run_op<Op, T>(n, exec::output_stage<T, F>{static_cast<T*>(out),
-                                            F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}}});
+  run_op<Op, T, 2>(n, exec::output_stage<T, F>{static_cast<T*>(out),
+                                               F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}}});
 }
 
 template <class Op, class T>
 void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
   using F = lowered::apply<Op, T, in<T>>;
   T s = Op::template lower<T>(ops::scalar_value(p.scalar));
-  run_op<Op, T>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{s, {static_cast<const T*>(x[0])}}});
+  run_op<Op, T, 1>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{s, {static_cast<const T*>(x[0])}}});
 }
 
 template <class T>

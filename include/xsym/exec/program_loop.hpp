@@ -116,23 +116,34 @@ inline constexpr int max_ops_per_element = 4;
 /// optimizer's update (12 to 30 ops over 5 to 7 arrays) is not compute-bound.
 inline constexpr int costly_op_work = 16, min_work_per_array = 8;
 
+/// One op's work in that cost model.
+template <class Op>
+inline constexpr int op_work = costly_op<Op> ? costly_op_work : 1;
+
+/// Whether `work` over `arrays` arrays read or written is compute-bound: worth compiling for
+/// each instruction set (a program here, a runtime one-op kernel in kernels_elementwise.cpp).
+constexpr bool compute_bound(int work, int arrays) { return work >= min_work_per_array * arrays; }
+
+/// A node's work: its op's, none for an argument or a twin (merged at bind in practice).
+template <class N>
+inline constexpr int node_work = 0;
+template <class T, class Op, class P, int... In>
+inline constexpr int node_work<op_node<T, Op, P, In...>> = op_work<Op>;
+
 template <class Stage>
 struct program_traits;
 template <class... A, class... N, class... O>
 struct program_traits<fused_stage<type_list<A...>, type_list<N...>, type_list<O...>>> {
   static constexpr int ops = (0 + ... + int(!is_argument<N>));
   static constexpr int costly_ops = (0 + ... + int(costly_node<N>));
-  static constexpr int twins = (0 + ... + int(is_twin<N>));
   static constexpr bool floating = (std::is_floating_point_v<typename N::type> && ...);
   static constexpr bool per_element =
       !floating || (ops <= max_ops_per_element && costly_ops <= 1 && !(is_twin<N> || ...));
-  /// Compiled for each instruction set: floating-point programs that are compute-bound, with at
-  /// least `min_work_per_array` cheap ops (a costly op counts `costly_op_work`; twins, merged
-  /// in practice, count nothing) per array read or written. The wider vectors pay there (W2a,
-  /// W2b, W3: 2x to 5x); a memory-bound program (an optimizer's update, exp(a) + b) would only
-  /// compile three times longer.
-  static constexpr int work = ops - twins + (costly_op_work - 1) * costly_ops;
-  static constexpr bool dispatched = floating && work >= min_work_per_array * int(sizeof...(A) + sizeof...(O));
+  /// Compiled for each instruction set: compute-bound floating-point programs. The wider
+  /// vectors pay there (W2a, W2b, W3: 2x to 5x); a memory-bound program (an optimizer's update,
+  /// exp(a) + b) would only compile three times longer.
+  static constexpr int work = (0 + ... + node_work<N>);
+  static constexpr bool dispatched = floating && compute_bound(work, int(sizeof...(A) + sizeof...(O)));
   /// Elements per block: buffers of about 16 KiB in all, so that L1 holds them beside the lines
   /// streamed through; between 16 and 128 elements, a multiple of every vector width.
   static constexpr std::size_t block = std::clamp<std::size_t>(
