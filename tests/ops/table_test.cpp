@@ -183,6 +183,26 @@ TEST_CASE("integer rules: exact where the result is an integer anyway, via doubl
   STATIC_REQUIRE(ops::gamma::integer_rule == via_double);
 }
 
+TEST_CASE("costs: transcendental functions, sqrt, power and hypot are math, the rest cheap", "[ops][table]") {
+  using enum ops::op_cost;
+  // The CPU loop compiles a fused loop for each instruction set from these (exec/program_loop.hpp).
+  STATIC_REQUIRE(ops::cost_of<ops::exp>() == math);
+  STATIC_REQUIRE(ops::cost_of<ops::tanh>() == math);
+  STATIC_REQUIRE(ops::cost_of<ops::sqrt>() == math);
+  STATIC_REQUIRE(ops::cost_of<ops::gamma>() == math);
+  STATIC_REQUIRE(ops::cost_of<ops::power>() == math);
+  STATIC_REQUIRE(ops::cost_of<ops::hypot>() == math);
+  STATIC_REQUIRE(ops::cost_of<ops::scalar<ops::power, true>>() == math);  // `2 ** a`
+  // Computed in double for integers, but a multiplication or a division all the same.
+  STATIC_REQUIRE(ops::cost_of<ops::reciprocal>() == cheap);
+  STATIC_REQUIRE(ops::cost_of<ops::degrees>() == cheap);
+  STATIC_REQUIRE(ops::cost_of<ops::softsign>() == cheap);
+  STATIC_REQUIRE(ops::cost_of<ops::plus>() == cheap);
+  STATIC_REQUIRE(ops::cost_of<ops::scalar<ops::mul, false>>() == cheap);
+  STATIC_REQUIRE(ops::cost_of<ops::clip>() == cheap);
+  STATIC_REQUIRE(ops::cost_of<ops::cast<float>>() == cheap);
+}
+
 TEST_CASE("operator spellings build the table's nodes", "[ops][table]") {
   auto a = xsym::variable<"A">();
   auto b = xsym::variable<"B">();

@@ -1,8 +1,8 @@
 #pragma once
 // How the CPU runs a lowered program (exec/program.hpp) over a range of elements, when xsym is
-// built with XSYM_CPU_BLOCKS (CMake option, off by default: it costs compile time, 1.5x for
-// static-graph-heavy translation units by blocks alone, 2.5x with the instruction-set clones;
-// without it the fused loop runs every program per element, exec/cpu_loop.hpp). Two ways:
+// built with XSYM_CPU_BLOCKS (CMake option, on by default; it costs compile time, up to 1.8x for
+// static-graph-heavy translation units; without it the fused loop runs every program per
+// element, exec/cpu_loop.hpp). Two ways:
 //
 // - **Per element**: the whole program for element i, in one vectorized loop. Used for short
 //   floating-point programs with at most one costly op and no twin (W1's a*b + c*d,
@@ -59,7 +59,7 @@
 #endif
 
 #if !defined(XSYM_CPU_BLOCKS)
-#define XSYM_CPU_BLOCKS 0
+#define XSYM_CPU_BLOCKS 1
 #endif
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__CUDACC__) && \
@@ -79,15 +79,9 @@
 namespace xsym::lowered {
 
 // ---- which way a program runs ----------------------------------------------------------------
-/// An op whose element function is long: a transcendental function, sqrt, power or hypot (the
-/// operator table marks most of them ops::integers::via_double), or a scalar form of one.
+/// An op whose element function is long: the operator table's cost class (ops/kinds.hpp).
 template <class Op>
-inline constexpr bool costly_op = [] {
-  if constexpr (requires { typename Op::binary_op; }) return costly_op<typename Op::binary_op>;
-  else if constexpr (std::is_same_v<Op, ops::power> || std::is_same_v<Op, ops::hypot>) return true;
-  else if constexpr (requires { Op::integer_rule; }) return Op::integer_rule == ops::integers::via_double;
-  else return false;
-}();
+inline constexpr bool costly_op = ops::cost_of<Op>() == ops::op_cost::math;
 
 template <class N>
 inline constexpr bool costly_node = false;

@@ -62,20 +62,35 @@ XSYM_HD XSYM_INLINE T apply_as(T x, U... y) {
     return Op::apply(x, y...);
 }
 
+/// How long an op's element function is, for the CPU loop's cost model (exec/program_loop.hpp
+/// decides from it which fused loops are compiled for each instruction set): a few instructions,
+/// or a polynomial or libm call of 15 to 30 (exp, tanh, sqrt, power, hypot, gamma ...).
+enum class op_cost { cheap, math };
+
+/// Op's cost; a scalar form costs what its binary op does, an op that says nothing is cheap
+/// (clip, Cast, the backward ops: most derivatives read the output, as tanh's does).
+template <class Op>
+constexpr op_cost cost_of() {
+  if constexpr (requires { Op::cost; }) return Op::cost;
+  else if constexpr (requires { typename Op::binary_op; }) return cost_of<typename Op::binary_op>();
+  else return op_cost::cheap;
+}
+
 /// What an op's derivative returns for an input whose gradient is zero everywhere (sign, the
 /// comparisons, round, ...): the gradient graph leaves such paths out (MXNet's MakeZeroGradNodes).
 struct zero_gradient {};
 
 /// Base of elementwise ops with `arity` inputs and no parameter; `Rule` says how integers are
-/// computed. The entry adds `names`, `template <class T> static T apply(T...)` and its
+/// computed, `Cost` how long the element function is. The entry adds `names`, `template <class T> static T apply(T...)` and its
 /// derivative: `derivative(g, out, x)` for a unary op, `dlhs(g, out, a, b)` and
 /// `drhs(g, out, a, b)` for a binary one, where g is the gradient of the output `out`. A
 /// derivative returns the gradient of its input (g times the local derivative, in MXNet's order
 /// of operations) or zero_gradient.
-template <class Op, int Arity, integers Rule>
+template <class Op, int Arity, integers Rule, op_cost Cost>
 struct elementwise {
   static constexpr int arity = Arity;
   static constexpr integers integer_rule = Rule;
+  static constexpr op_cost cost = Cost;
   using param = no_param;
   template <class T>
   using lowered_param = no_param;
@@ -95,9 +110,9 @@ struct elementwise {
   }
 };
 
-template <class Op, integers Rule = integers::via_double>
-using unary = elementwise<Op, 1, Rule>;
-template <class Op, integers Rule = integers::via_double>
-using binary = elementwise<Op, 2, Rule>;
+template <class Op, integers Rule, op_cost Cost = op_cost::cheap>
+using unary = elementwise<Op, 1, Rule, Cost>;
+template <class Op, integers Rule, op_cost Cost = op_cost::cheap>
+using binary = elementwise<Op, 2, Rule, Cost>;
 
 }  // namespace xsym::ops
