@@ -61,6 +61,32 @@ void check_pow(std::size_t n, bool print) {
   CHECK(r.max_ulps <= 2);
 }
 
+/// Gamma, float32 only (float64 keeps glibc's tgamma): against glibc's double tgamma, rounded
+/// once, over random bit patterns and [-45, 40] (the poles, and both sides of the overflow).
+void check_gamma(std::size_t n, bool print) {
+  sw::result<float> r;
+  const std::size_t chunk = std::size_t(1) << 20;
+  std::vector<float> y;
+  for (std::size_t done = 0, seed = 42; done < n; done += chunk, ++seed) {
+    const std::vector<float> x = sw::inputs<float>(std::min(chunk, n - done), -45, 40, seed);
+    y.resize(x.size());
+    for (std::size_t i = 0; i < x.size(); ++i) y[i] = m::tgamma(x[i]);  // vectorized, as the fused loops
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const float want = float(std::tgamma(double(x[i])));
+      const std::uint64_t e = sw::ulps(y[i], want);
+      if (e > r.max_ulps || r.n == 0) r.max_ulps = e, r.worst_x = x[i], r.worst_got = y[i], r.worst_want = want;
+      ++r.n;
+    }
+  }
+  if (print)
+    std::printf("| %-9s | %-7s | %3llu | %9zu | %s -> %s (want %s) |\n", "gamma", "float32",
+                (unsigned long long)r.max_ulps, r.n, show(r.worst_x).c_str(), show(r.worst_got).c_str(),
+                show(r.worst_want).c_str());
+  INFO("gamma float32: " << r.max_ulps << " ulp at x = " << show(r.worst_x) << " (got " << show(r.worst_got)
+                         << ", want " << show(r.worst_want) << ")");
+  CHECK(r.max_ulps <= 2);
+}
+
 }  // namespace
 
 TEST_CASE("vectorized math is within 2 ulp of the correctly rounded result (sample)", "[ops][math]") {
@@ -72,6 +98,7 @@ TEST_CASE("vectorized math is within 2 ulp of the correctly rounded result (samp
   check_hypot<double>(std::size_t(1) << 16, false);
   check_pow<float>(std::size_t(1) << 16, false);
   check_pow<double>(std::size_t(1) << 16, false);
+  check_gamma(std::size_t(1) << 16, false);
 }
 
 TEST_CASE("vectorized math: the full sweep, 10^7 inputs per function and dtype", "[.sweep]") {
@@ -84,6 +111,7 @@ TEST_CASE("vectorized math: the full sweep, 10^7 inputs per function and dtype",
   check_hypot<double>(10'000'000, true);
   check_pow<float>(10'000'000, true);
   check_pow<double>(10'000'000, true);
+  check_gamma(10'000'000, true);
 }
 
 // ---- special values: the same as glibc's ---------------------------------------------------
@@ -155,6 +183,9 @@ TEST_CASE("vectorized math has glibc's special values", "[ops][math]") {
   XSYM_CHECK_SPECIALS("sigmoid", m::sigmoid, sigmoid_ref);
   XSYM_CHECK_SPECIALS("softsign", m::softsign, softsign_ref);
   XSYM_CHECK_SPECIALS("rsqrt", m::rsqrt, rsqrt_ref);
+  // Gamma for float32 only; glibc's own float tgamma is the reference here.
+  check_specials<float>("gamma", [](float x) { return m::tgamma(x); }, [](float x) { return ::tgammaf(x); });
+  check_specials<float>("gamma", [](float x) { return m::tgamma(x); }, [](float x) { return float(std::tgamma(double(x))); });
 }
 
 TEST_CASE("vectorized hypot and power have glibc's special values", "[ops][math]") {

@@ -167,7 +167,13 @@ template <class T> T eval(ops::softsign, T x) {
 }
 template <> inline constexpr bool approximate<ops::erf> = true;
 template <class T> T eval(ops::erf, T x) { return precise(x, [](auto v) { return std::erf(v); }); }
-template <class T> T eval(ops::gamma, T x) { return real(x, [](auto v) { return std::tgamma(v); }); }
+// float32 gamma is xsym's own (computed in double): the reference is glibc's double tgamma,
+// rounded once; float64 gamma is glibc's tgamma itself.
+template <> inline constexpr bool approximate<ops::gamma> = true;
+template <class T> T eval(ops::gamma, T x) {
+  if constexpr (std::is_same_v<T, float>) return float(std::tgamma(double(x)));
+  else return real(x, [](auto v) { return std::tgamma(v); });
+}
 template <class T> T eval(ops::logical_not, T x) { return x == T(0) ? T(1) : T(0); }
 template <class T> T eval(ops::zeros_like, T) { return T(0); }
 template <class T> T eval(ops::ones_like, T) { return T(1); }

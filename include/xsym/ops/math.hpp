@@ -45,7 +45,8 @@
 //   cbrt         0        1     |    1         1
 //   power        0        1     |    4         2
 //   hypot        0        1     |    3         2
-//   gamma: not here; std::tgamma (libm, not vectorized) on the CPU, CUDA's tgamma on the GPU.
+//   gamma        0     libm     |    5        10
+//     (float64 gamma: std::tgamma, libm, not vectorized, not measured here)
 #include "math/erf_gamma.hpp"
 #include "math/exp_log.hpp"
 #include "math/hyperbolic.hpp"

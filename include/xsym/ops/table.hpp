@@ -251,7 +251,9 @@ struct lesser_equal : binary<lesser_equal, exact> {
     XSYM_MATH(return math::softsign(x);, return x / (T(1) + std::abs(x));))                                \
   X(erf, via_double, math, (g * T(2.0 / double(std::sqrt(float(std::numbers::pi))) * double(apply_as<exp>(-(x * x))))), \
     return XSYM_MATH(math::erf, std::erf)(x);)                                                             \
-  X(gamma, via_double, math, (g * (out * special::digamma(x))), return std::tgamma(x);)                          \
+  X(gamma, via_double, math, (g * (out * special::digamma(x))),                                             \
+    if constexpr (std::is_same_v<T, float>) return XSYM_MATH(math::tgamma, std::tgamma)(x);                 \
+    else return std::tgamma(x);)                                                                            \
   X(logical_not, exact, cheap, zero_gradient{}, return T(x == T(0));)                                                        \
   X(zeros_like, exact, cheap, zero_gradient{}, (void)x; return T(0);)                                                        \
   X(ones_like, exact, cheap, zero_gradient{}, (void)x; return T(1);)
