@@ -13,18 +13,14 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 #include "bind_gradients.hpp"
 #include "blocked_region.hpp"
 #include "executor_impl.hpp"
+#include "execution_units.hpp"
 #include "indexed_graph.hpp"
 #include "kernels.hpp"
 #include "xsym/core/error.hpp"
@@ -35,9 +31,11 @@ namespace xsym {
 
 namespace {
 
-using detail::operand;
-using detail::instruction;
+using detail::compile_region;
+using detail::form_units;
+using detail::no_node;
 using detail::region_program;
+using detail::unit;
 
 using detail::indexed_graph;
 using kernels::tensor;
@@ -155,10 +153,6 @@ class builder {
     ex_.gpu = b;
     ex_.own_stream = b->make_stream(ex_.ctx.id);
     ex_.stream = ex_.own_stream.get();
-  }
-  std::size_t node_of(std::size_t entry) const {
-    auto it = std::upper_bound(g_.first_entry.begin(), g_.first_entry.end(), entry);
-    return std::size_t(it - g_.first_entry.begin()) - 1;
   }
 
   // Arguments and auxiliary states: every one bound, none unknown, all on the executor's context.
@@ -290,7 +284,7 @@ class builder {
       } else {
         head_arrays_.push_back(grad_->gradient_outputs[k - num_forward_heads_]);
       }
-      bool variable = g_.nodes[node_of(e)]->is_variable();  // copied at the end of forward()
+      bool variable = g_.nodes[g_.node_of(e)]->is_variable();  // copied at the end of forward()
       if (head_output_[e] < 0 && !variable) head_output_[e] = int(k);
     }
   }
@@ -343,70 +337,11 @@ class builder {
     ex_.description = "static fused CPU loop kept from the static graph (" + types_text + ")";
   }
 
-  // ---- per_op and blocked_fused: units of work over planned storage ----
-  static constexpr std::size_t no_node = std::size_t(-1);
-  struct unit {
-    std::vector<std::size_t> nodes;
-    bool region = false;  // elementwise nodes run as one blocked op list
-    bool backward = false;  // runs in backward()
-    std::size_t fold = no_node;  // a row reduction the region folds (its last node), or none
-    std::optional<kernels::row_reduction> fold_plan = std::nullopt;  // its rows, found when the unit is formed
-  };
-
-  // The row fold of reduction node nid when the region `r` can compute it: its input is a value
-  // of the region that nothing else reads and no output gives out, and its rows are long enough
-  // for the fold to run block by block (blocked_region.hpp).
-  std::optional<kernels::row_reduction> region_fold(const unit& r, std::size_t nid, const std::vector<int>& readers) const {
-    const auto& inputs = g_.input_entries[nid];
-    if (!r.region || r.fold != no_node || inputs.size() != 1) return std::nullopt;
-    const std::size_t e = inputs[0];
-    if (readers[e] != 1 || std::find(g_.heads.begin(), g_.heads.end(), e) != g_.heads.end() ||
-        std::find(r.nodes.begin(), r.nodes.end(), node_of(e)) == r.nodes.end())
-      return std::nullopt;
-    auto fold = kernels::as_row_reduction(*g_.nodes[nid], entries_[e]);
-    if (!fold || fold->length < 64) return std::nullopt;
-    return fold;
-  }
-
-  // The symbol's nodes first, in order, then (bound with gradients) the backward nodes: a node
-  // of the symbol never reads a gradient, so the order stays topological.
-  std::vector<unit> units(bool blocked) const {
-    std::vector<unit> out;
-    std::vector<int> readers(g_.total, 0);
-    for (const auto& inputs : g_.input_entries)
-      for (std::size_t e : inputs) ++readers[e];
-    for (bool backward : {false, true}) {
-      bool phase_start = true;
-      for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid) {
-        const graph_node& n = *g_.nodes[nid];
-        if (n.is_variable() || is_backward(nid) != backward) continue;
-        bool ew = kernels::is_elementwise(n);
-        if (blocked && ew) {
-          std::size_t size = entries_[g_.first_entry[nid]].size();
-          if (!phase_start && !out.empty() && out.back().region && out.back().fold == no_node &&
-              entries_[g_.first_entry[out.back().nodes[0]]].size() == size) {
-            out.back().nodes.push_back(nid);
-            continue;
-          }
-          out.push_back({{nid}, true, backward});
-        } else if (auto fold = blocked && !phase_start && !out.empty() ? region_fold(out.back(), nid, readers)
-                                                                       : std::nullopt) {
-          out.back().nodes.push_back(nid);
-          out.back().fold = nid;
-          out.back().fold_plan = fold;
-        } else {
-          out.push_back({{nid}, false, backward});
-        }
-        phase_start = false;
-      }
-    }
-    return out;
-  }
-
+  // ---- per_op and blocked_fused: units of work over planned storage (execution_units.hpp) ----
   bool is_intermediate(std::size_t e) const { return buffer_of_[e] != no_buffer; }
 
   void build_steps(bool blocked) {
-    std::vector<unit> work = units(blocked);
+    std::vector<unit> work = form_units(g_, entries_, [this](std::size_t nid) { return is_backward(nid); }, blocked);
     // The unit that reads each entry last, and the unit that defines it.
     std::vector<std::ptrdiff_t> last_use(g_.total, -1), defined_in(g_.total, -1);
     for (std::size_t u = 0; u < work.size(); ++u)
@@ -560,63 +495,8 @@ class builder {
   std::ptrdiff_t block_size() const { return std::max<std::ptrdiff_t>(64, (options_.block_size + 63) / 64 * 64); }
 
   void build_region(const unit& w, std::size_t u, const std::vector<std::ptrdiff_t>& last_use) {
-    auto p = std::make_shared<region_program>();
-    p->block = block_size();
-    p->n = std::ptrdiff_t(entries_[g_.first_entry[w.nodes[0]]].size());
-    // Registers for entries that never leave the region, reused once their last reader ran.
-    std::vector<int> reg(g_.total, -1);
-    std::vector<std::size_t> last_reader(g_.total, 0);  // index in w.nodes
-    for (std::size_t k = 0; k < w.nodes.size(); ++k)
-      for (std::size_t e : g_.input_entries[w.nodes[k]]) last_reader[e] = k;
-    std::vector<int> free_regs;
-    auto operand_of = [&](std::size_t e) {
-      operand o;
-      if (reg[e] >= 0)
-        o.reg = reg[e];
-      else
-        o.base = static_cast<std::byte*>(entries_[e].data), o.element_size = std::ptrdiff_t(dtype_size(entries_[e].type));
-      return o;
-    };
-    const std::size_t instructions = w.nodes.size() - (w.fold != no_node);
-    for (std::size_t k = 0; k < instructions; ++k) {
-      std::size_t nid = w.nodes[k], e = g_.first_entry[nid];
-      instruction ins;
-      const auto& inputs = g_.input_entries[nid];
-      ins.kernel = kernels::find_elementwise(*g_.nodes[nid], entries_[inputs.at(0)].type, entries_[e].type);
-      ins.num_inputs = int(inputs.size());
-      for (std::size_t j = 0; j < inputs.size() && j < kernels::max_elementwise_inputs; ++j) ins.in[j] = operand_of(inputs[j]);
-      // Registers read for the last time here are free again; the output may take one of them
-      // when its elements have the same size (in place), never a narrower one (Cast widening).
-      std::vector<int> dying;
-      for (std::size_t j = 0; j < inputs.size(); ++j)
-        if (reg[inputs[j]] >= 0 && last_reader[inputs[j]] == k &&
-            std::find(dying.begin(), dying.end(), reg[inputs[j]]) == dying.end())
-          dying.push_back(reg[inputs[j]]);
-      bool stored = head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u);
-      if (!stored) {
-        if (dtype_size(entries_[inputs[0]].type) == dtype_size(entries_[e].type) && !dying.empty()) {
-          reg[e] = dying.back();
-          dying.pop_back();
-        } else if (!free_regs.empty()) {
-          reg[e] = free_regs.back();
-          free_regs.pop_back();
-        } else {
-          reg[e] = p->registers++;
-        }
-      }
-      free_regs.insert(free_regs.end(), dying.begin(), dying.end());
-      ins.out = operand_of(e);
-      p->code.push_back(ins);
-    }
-    if (w.fold != no_node) {  // the folded value lives in a register, never in memory
-      const std::size_t e = g_.input_entries[w.fold][0];
-      p->fold = w.fold_plan;
-      p->fold_reg = reg[e];
-      p->fold_out = entries_[g_.first_entry[w.fold]].data;
-    }
-#if defined(_OPENMP)
-    p->threads = std::max(1, omp_get_max_threads());
-#endif
+    auto stored = [&](std::size_t e) { return head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u); };
+    std::shared_ptr<region_program> p = compile_region(g_, w, entries_, stored, block_size());
     std::size_t scratch = std::size_t(p->threads) * std::size_t(p->registers) * std::size_t(p->register_bytes());
     if (scratch > 0) {
       ex_.buffers.emplace_back(shape{std::int64_t(scratch)}, dtype::uint8, cpu());

@@ -69,9 +69,6 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
     wrt_nodes.push_back(g.arguments[std::size_t(it - arguments.begin())]);
   }
   auto entry_of = [&](std::size_t nid) { return g.first_entry[nid]; };
-  auto node_at_entry = [&](std::size_t e) {
-    return std::size_t(std::upper_bound(g.first_entry.begin(), g.first_entry.end(), e) - g.first_entry.begin()) - 1;
-  };
 
   // The nodes that lead to a requested variable through differentiable inputs: only they get a
   // gradient. An op without a gradient on such a path is an error naming it.
@@ -81,7 +78,7 @@ Symbol gradient_symbol(const Symbol& s, const std::vector<std::string>& wrt, boo
     const graph_node& node = *g.nodes[i];
     if (node.is_variable()) continue;
     for (std::size_t k = 0; k < g.input_entries[i].size(); ++k) {
-      std::size_t e = g.input_entries[i][k], from = node_at_entry(e);
+      std::size_t e = g.input_entries[i][k], from = g.node_of(e);
       if (!reaches[from]) continue;
       if (!node.def) throw error(prefix + unknown_op_message(node.op, node.name));
       if (!node.def->has_gradient)

@@ -58,6 +58,11 @@ struct indexed_graph {
     }
     for (const auto& h : s.outputs()) heads.push_back(entry(h, "an output of the symbol"));
   }
+
+  /// The node whose output entry e is.
+  std::size_t node_of(std::size_t e) const {
+    return std::size_t(std::upper_bound(first_entry.begin(), first_entry.end(), e) - first_entry.begin()) - 1;
+  }
 };
 
 /// The shape and dtype of every entry of `g` (index: entry id), inferred from the given ones
