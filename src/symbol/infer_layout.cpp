@@ -8,6 +8,7 @@
 
 #include "infer_support.hpp"
 #include "layout_shapes.hpp"
+#include "xsym/ops/tensor.hpp"
 
 namespace xsym::infer_rules {
 
@@ -34,14 +35,14 @@ void layout_shape(const graph_node& n, std::vector<partial_shape>& in, std::vect
   const params p(n);
   const std::string& op = n.def ? n.def->name : n.op;
   when_known(in, out, [&](const std::vector<dims>& d) -> dims {
-    if (op == "transpose") return detail::transpose_gather(p, d[0]).out;
-    if (op == "reverse") return detail::flip_gather(p, d[0]).out;
-    if (op == "slice") return detail::slice_gather(p, d[0]).out;
-    if (op == "slice_axis") return detail::slice_axis_gather(p, d[0]).out;
-    if (op == "tile") return detail::tile_gather(p, d[0]).out;
-    if (op == "repeat") return detail::repeat_gather(p, d[0]).out;
-    if (op == "expand_dims") return detail::expand_dims_shape(p, d[0]);
-    if (op == "squeeze") return detail::squeeze_shape(p, d[0]);
+    if (op == ops::transpose::names.mxnet) return detail::transpose_gather(p, d[0]).out;
+    if (op == ops::reverse::names.mxnet) return detail::flip_gather(p, d[0]).out;
+    if (op == ops::slice::names.mxnet) return detail::slice_gather(p, d[0]).out;
+    if (op == ops::slice_axis::names.mxnet) return detail::slice_axis_gather(p, d[0]).out;
+    if (op == ops::tile::names.mxnet) return detail::tile_gather(p, d[0]).out;
+    if (op == ops::repeat::names.mxnet) return detail::repeat_gather(p, d[0]).out;
+    if (op == ops::expand_dims::names.mxnet) return detail::expand_dims_shape(p, d[0]);
+    if (op == ops::squeeze::names.mxnet) return detail::squeeze_shape(p, d[0]);
     throw error("xsym: internal: " + op + " has no layout rule");
   });
 }
@@ -55,16 +56,16 @@ void indexing_shape(const graph_node& n, std::vector<partial_shape>& in, std::ve
   const std::string& op = n.def ? n.def->name : n.op;
   expect_inputs(n, in, op == "one_hot" ? 1 : 2, op == "one_hot" ? "indices" : "data, index");
   when_known(in, out, [&](const std::vector<dims>& d) -> dims {
-    if (op == "one_hot") return detail::one_hot_shape(p, d[0]);
-    if (op == "pick") return detail::pick_shape(p, d[0], d[1]);
-    if (op == "take") return detail::take_shape(p, d[0], d[1]);
+    if (op == ops::one_hot::names.mxnet) return detail::one_hot_shape(p, d[0]);
+    if (op == ops::pick::names.mxnet) return detail::pick_shape(p, d[0], d[1]);
+    if (op == ops::take::names.mxnet) return detail::take_shape(p, d[0], d[1]);
     return detail::slice_like_gather(p, d[0], d[1]).out;
   });
 }
 // The output has the data's dtype (one_hot: the "dtype" attribute, float32 by default).
 void indexing_type(const graph_node& n, std::vector<partial_dtype>& in, std::vector<partial_dtype>& out) {
   expect_outputs(n, out, 1);
-  if ((n.def ? n.def->name : n.op) == "one_hot") {
+  if ((n.def ? n.def->name : n.op) == ops::one_hot::names.mxnet) {
     type_assign_check(out, 0, params(n).opt_dtype("dtype").value_or(dtype::float32));
     return;
   }

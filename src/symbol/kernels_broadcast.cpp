@@ -74,12 +74,12 @@ nn_kernel make_binary(const graph_node& n, std::span<const tensor> in, std::span
 // broadcast_to, broadcast_axis, broadcast_like: input 0 stretched to output 0's shape.
 nn_kernel make_stretch(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
-  expect_counts(n, in, op == "broadcast_like" ? 2 : 1, out, 1);
+  expect_counts(n, in, op == ops::broadcast_like::names.mxnet ? 2 : 1, out, 1);
   const dtype t = common_dtype(n, in.first(1), out.first(1));
   const dims x = dims_of(in[0]);
   const params p(n);
-  const dims space = op == "broadcast_like" ? detail::broadcast_like_shape(p, x, dims_of(in[1]))
-                     : op == "broadcast_to" ? detail::broadcast_to_shape(p, x)
+  const dims space = op == ops::broadcast_like::names.mxnet ? detail::broadcast_like_shape(p, x, dims_of(in[1]))
+                     : op == ops::broadcast_to::names.mxnet ? detail::broadcast_to_shape(p, x)
                                             : detail::broadcast_axis_shape(p, x);
   expect_dims(n, out[0], space, "output 0");
   const dims sx = broadcast_strides(x, space);
@@ -168,7 +168,7 @@ nn_kernel stretch_backward(const dims& space, const dims& x) {
 }
 
 nn_kernel make_stretch_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  const bool like = op_name(n) == "_backward_broadcast_like";
+  const bool like = op_name(n).substr(10) == ops::broadcast_like::names.mxnet;
   expect_counts(n, in, like ? 4 : 3, out, like ? 2 : 1);
   const dtype t = common_dtype(n, in.first(3), out.first(1));
   if (!runs(t)) unsupported_dtype(n, t);
@@ -180,19 +180,23 @@ nn_kernel make_stretch_backward(const graph_node& n, std::span<const tensor> in,
 
 }  // namespace
 
+// broadcast_to, broadcast_axis, broadcast_like: one input stretched to the output's shape.
+bool is_stretch(std::string_view op) {
+  return op == ops::broadcast_to::names.mxnet || op == ops::broadcast_axis::names.mxnet ||
+         op == ops::broadcast_like::names.mxnet;
+}
+
 nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
-  if (op == "broadcast_to" || op == "broadcast_axis" || op == "broadcast_like") return make_stretch(n, in, out);
-  if (op == "_backward_broadcast_to" || op == "_backward_broadcast_axis" || op == "_backward_broadcast_like")
-    return make_stretch_backward(n, in, out);
-  if (op.starts_with("_backward_")) return make_binary_backward(n, in, out);
+  const bool backward = op.starts_with("_backward_");
+  if (is_stretch(backward ? op.substr(10) : op)) return backward ? make_stretch_backward(n, in, out) : make_stretch(n, in, out);
+  if (backward) return make_binary_backward(n, in, out);
   return make_binary(n, in, out);
 }
 
 bool is_broadcast_op(std::string_view op) {
   if (op.starts_with("_backward_")) op.remove_prefix(std::string_view("_backward_").size());
-  return op == "broadcast_to" || op == "broadcast_axis" || op == "broadcast_like" ||
-         with_broadcast_binary(op, [](const auto&) {});
+  return is_stretch(op) || with_broadcast_binary(op, [](const auto&) {});
 }
 
 }  // namespace xsym::kernels

@@ -153,7 +153,8 @@ nn_kernel make_backward(const plan& P, bool need_lhs, bool need_rhs) {
 }  // namespace
 
 bool is_dot_op(std::string_view op) {
-  return op == "dot" || op == "batch_dot" || op == "_backward_dot" || op == "_backward_batch_dot";
+  if (op.starts_with("_backward_")) op.remove_prefix(10);
+  return op == ops::dot::names.mxnet || op == ops::batch_dot::names.mxnet;
 }
 
 nn_kernel make_dot_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
@@ -164,13 +165,13 @@ nn_kernel make_dot_kernel(const graph_node& n, std::span<const tensor> in, std::
   if (!is_backward) {
     expect_counts(n, in, 2, out, 1);
     const dtype t = uniform_dtype(n, in, 2, out, 1);
-    const plan P = op == "dot" ? dot_plan(n, in[0], in[1]) : batch_dot_plan(n, in[0], in[1]);
+    const plan P = op == ops::dot::names.mxnet ? dot_plan(n, in[0], in[1]) : batch_dot_plan(n, in[0], in[1]);
     expect_size(n, out[0], std::size_t(P.batch * P.M * P.N), "output 0");
     return t == dtype::float32 ? make_forward<float>(P) : make_forward<double>(P);
   }
   expect_counts(n, in, 4, out, 2);
   const dtype t = uniform_dtype(n, in, 4, out, 2);
-  const plan P = op == "dot" ? dot_plan(n, in[2], in[3]) : batch_dot_plan(n, in[2], in[3]);
+  const plan P = op == ops::dot::names.mxnet ? dot_plan(n, in[2], in[3]) : batch_dot_plan(n, in[2], in[3]);
   expect_size(n, in[0], std::size_t(P.batch * P.M * P.N), "the head gradient");
   expect_size(n, out[0], in[2].size(), "output 0 (d lhs)");
   expect_size(n, out[1], in[3].size(), "output 1 (d rhs)");

@@ -143,7 +143,7 @@ nn_kernel make_index_backward(const graph_node& n, std::string_view op, std::spa
   const dtype t = in[0].type;
   if (!runs(t)) unsupported_dtype(n, t);
   expect_dims(n, out[0], dims_of(in[2]), "output 0");
-  const bool pick = op == "pick";
+  const bool pick = op == ops::pick::names.mxnet;
   const pick_plan pp = pick ? plan_pick(n, dims_of(in[2])) : pick_plan{};
   const take_plan tp = pick ? take_plan{} : plan_take(n, dims_of(in[2]), in[3].size());
   nn_kernel k;
@@ -177,14 +177,14 @@ nn_kernel make_index_backward(const graph_node& n, std::string_view op, std::spa
 
 bool is_index_op(std::string_view op) {
   if (op.starts_with("_backward_")) op.remove_prefix(10);
-  return op == "one_hot" || op == "pick" || op == "take";
+  return op == ops::one_hot::names.mxnet || op == ops::pick::names.mxnet || op == ops::take::names.mxnet;
 }
 
 nn_kernel make_index_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
   if (op.starts_with("_backward_")) return make_index_backward(n, op.substr(10), in, out);
-  if (op == "one_hot") return make_one_hot(n, in, out);
-  if (op == "pick") return make_pick(n, in, out);
+  if (op == ops::one_hot::names.mxnet) return make_one_hot(n, in, out);
+  if (op == ops::pick::names.mxnet) return make_pick(n, in, out);
   return make_take(n, in, out);
 }
 

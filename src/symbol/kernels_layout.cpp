@@ -23,8 +23,11 @@ namespace {
 using namespace nn;
 using loops::offsets;
 
-constexpr std::string_view gathers[] = {"transpose", "reverse", "slice", "slice_axis", "slice_like", "tile", "repeat"};
-constexpr std::string_view copies[] = {"expand_dims", "squeeze"};
+constexpr std::string_view gathers[] = {ops::transpose::names.mxnet, ops::reverse::names.mxnet,
+                                        ops::slice::names.mxnet,     ops::slice_axis::names.mxnet,
+                                        ops::slice_like::names.mxnet, ops::tile::names.mxnet,
+                                        ops::repeat::names.mxnet};
+constexpr std::string_view copies[] = {ops::expand_dims::names.mxnet, ops::squeeze::names.mxnet};
 
 template <std::size_t N>
 bool one_of(std::string_view op, const std::string_view (&names)[N]) {
@@ -34,12 +37,12 @@ bool one_of(std::string_view op, const std::string_view (&names)[N]) {
 // `like`: slice_like's second input's shape.
 detail::gather gather_of(const graph_node& n, std::string_view op, const dims& in, const dims& like = {}) {
   const params p(n);
-  if (op == "slice_like") return detail::slice_like_gather(p, in, like);
-  if (op == "transpose") return detail::transpose_gather(p, in);
-  if (op == "reverse") return detail::flip_gather(p, in);
-  if (op == "slice") return detail::slice_gather(p, in);
-  if (op == "slice_axis") return detail::slice_axis_gather(p, in);
-  if (op == "tile") return detail::tile_gather(p, in);
+  if (op == ops::slice_like::names.mxnet) return detail::slice_like_gather(p, in, like);
+  if (op == ops::transpose::names.mxnet) return detail::transpose_gather(p, in);
+  if (op == ops::reverse::names.mxnet) return detail::flip_gather(p, in);
+  if (op == ops::slice::names.mxnet) return detail::slice_gather(p, in);
+  if (op == ops::slice_axis::names.mxnet) return detail::slice_axis_gather(p, in);
+  if (op == ops::tile::names.mxnet) return detail::tile_gather(p, in);
   return detail::repeat_gather(p, in);
 }
 
@@ -58,7 +61,7 @@ dtype gradient_type(const graph_node& n, std::span<const tensor> in) {
 
 nn_kernel make_gather(const graph_node& n, std::string_view op, std::span<const tensor> in,
                       std::span<const tensor> out) {
-  const bool like = op == "slice_like";
+  const bool like = op == ops::slice_like::names.mxnet;
   expect_counts(n, in, like ? 2 : 1, out, 1);
   expect_type(n, out[0], in[0].type, "output 0");
   const detail::gather g = gather_of(n, op, dims_of(in[0]), like ? dims_of(in[1]) : dims{});
@@ -79,7 +82,9 @@ nn_kernel make_copy(const graph_node& n, std::string_view op, std::span<const te
   expect_type(n, out[0], in[0].type, "output 0");
   const params p(n);
   const dims d = dims_of(in[0]);
-  expect_dims(n, out[0], op == "expand_dims" ? detail::expand_dims_shape(p, d) : detail::squeeze_shape(p, d), "output 0");
+  expect_dims(n, out[0],
+              op == ops::expand_dims::names.mxnet ? detail::expand_dims_shape(p, d) : detail::squeeze_shape(p, d),
+              "output 0");
   return [](std::span<const tensor> inputs, std::span<const tensor> outputs) {
     std::memcpy(outputs[0].data, inputs[0].data, inputs[0].size() * dtype_size(inputs[0].type));
   };
@@ -166,7 +171,7 @@ nn_kernel gather_backward(const detail::gather& g, std::size_t input_size) {
 nn_kernel make_layout_backward(const graph_node& n, std::string_view op, std::span<const tensor> in,
                                std::span<const tensor> out) {
   const dtype t = gradient_type(n, in);
-  if (op == "stack") {
+  if (op == ops::stack<1>::names.mxnet) {
     if (in.size() != out.size() + 2) fail(n, "the kernel takes the head gradient, the output and each input");
     i64 axis = params(n).get_int("axis", 0);
     const dims od = dims_of(in[1]);
@@ -183,7 +188,7 @@ nn_kernel make_layout_backward(const graph_node& n, std::string_view op, std::sp
     if (t == dtype::float32) return [split](auto i, auto o) { split(float{}, i, o); };
     return [split](auto i, auto o) { split(double{}, i, o); };
   }
-  if (op == "where") {
+  if (op == ops::where::names.mxnet) {
     expect_counts(n, in, 5, out, 3);
     const i64 row = in[2].size() == in[3].size() ? 1 : i64(in[3].size()) / std::max<i64>(1, i64(in[2].size()));
     nn_kernel k;
@@ -205,7 +210,7 @@ nn_kernel make_layout_backward(const graph_node& n, std::string_view op, std::sp
     });
     return k;
   }
-  const bool like = op == "slice_like";  // in (ograd, out, data, shape_like), out (d data, d shape_like)
+  const bool like = op == ops::slice_like::names.mxnet;  // in (ograd, out, data, shape_like), out (d data, d shape_like)
   expect_counts(n, in, like ? 4 : 3, out, like ? 2 : 1);
   const dims x = dims_of(in[2]);
   expect_dims(n, out[0], x, "output 0");
@@ -266,17 +271,19 @@ nn_kernel make_slice_channel_backward(const graph_node& n, std::span<const tenso
 
 bool is_layout_op(std::string_view op) {
   if (op.starts_with("_backward_")) op.remove_prefix(10);
-  return one_of(op, gathers) || one_of(op, copies) || op == "stack" || op == "where" || op == "SliceChannel";
+  return one_of(op, gathers) || one_of(op, copies) || op == ops::stack<1>::names.mxnet ||
+         op == ops::where::names.mxnet || op == ops::slice_channel::names.mxnet;
 }
 
 nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   std::string_view op = op_name(n);
-  if (op == "_backward_SliceChannel") return make_slice_channel_backward(n, in, out);
-  if (op == "SliceChannel") return make_slice_channel(n, in, out);
+  if (op.starts_with("_backward_") && op.substr(10) == ops::slice_channel::names.mxnet)
+    return make_slice_channel_backward(n, in, out);
+  if (op == ops::slice_channel::names.mxnet) return make_slice_channel(n, in, out);
   if (op.starts_with("_backward_")) return make_layout_backward(n, op.substr(10), in, out);
   if (one_of(op, gathers)) return make_gather(n, op, in, out);
-  if (op == "stack") return make_stack(n, in, out);
-  if (op == "where") return make_where(n, in, out);
+  if (op == ops::stack<1>::names.mxnet) return make_stack(n, in, out);
+  if (op == ops::where::names.mxnet) return make_where(n, in, out);
   return make_copy(n, op, in, out);
 }
 

@@ -402,25 +402,27 @@ struct nn_op {
 };
 
 const nn_op table[] = {
-    {"FullyConnected", all, 1, make_fully_connected<float>, make_fully_connected<double>},
-    {"Convolution", all, 1, make_convolution<float>, make_convolution<double>},
-    {"Activation", 1, 1, make_activation<float>, make_activation<double>},
-    {"LeakyReLU", all, all, make_leaky_relu<float>, make_leaky_relu<double>},
-    {"Pooling", 1, 1, make_pooling<float>, make_pooling<double>},  // output 1: MKLDNN's int32 workspace
-    {"Flatten", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
-    {"Reshape", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
-    {"BlockGrad", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
-    {"Concat", all, 1, make_concat<float>, make_concat<double>},
-    {"BatchNorm", all, 3, nullptr, nullptr, nullptr, make_batch_norm<float>, make_batch_norm<double>},
-    {"SoftmaxOutput", 1, 1, make_softmax_output<float>, make_softmax_output<double>},  // the label is not read
-    {"Dropout", 1, 2, nullptr, nullptr, nullptr, make_dropout<float>, make_dropout<double>},
-    {"LinearRegressionOutput", 1, 1, make_regression<float>, make_regression<double>},  // the label is not read
-    {"MAERegressionOutput", 1, 1, make_regression<float>, make_regression<double>},
-    {"LogisticRegressionOutput", 1, 1, make_logistic<float>, make_logistic<double>},
-    {"MakeLoss", 1, 1, make_reinterpret<float>, make_reinterpret<double>},
-    {"softmax", 0, 0, nullptr, nullptr, make_softmax<false>},  // the output's dtype is the "dtype" attribute
-    {"log_softmax", 0, 0, nullptr, nullptr, make_softmax<true>},
-    {"SoftmaxActivation", 1, 1, make_softmax_activation<float>, make_softmax_activation<double>},
+    {ops::fully_connected<true>::names.mxnet, all, 1, make_fully_connected<float>, make_fully_connected<double>},
+    {ops::convolution<true>::names.mxnet, all, 1, make_convolution<float>, make_convolution<double>},
+    {ops::activation::names.mxnet, 1, 1, make_activation<float>, make_activation<double>},
+    {ops::leaky_relu<2>::names.mxnet, all, all, make_leaky_relu<float>, make_leaky_relu<double>},
+    {ops::pooling::names.mxnet, 1, 1, make_pooling<float>, make_pooling<double>},  // output 1: MKLDNN's int32 workspace
+    {ops::flatten::names.mxnet, 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {ops::reshape::names.mxnet, 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {ops::block_grad::names.mxnet, 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    {ops::concat<1>::names.mxnet, all, 1, make_concat<float>, make_concat<double>},
+    {ops::batch_norm::names.mxnet, all, 3, nullptr, nullptr, nullptr, make_batch_norm<float>, make_batch_norm<double>},
+    // The loss heads do not read the label.
+    {ops::softmax_output::names.mxnet, 1, 1, make_softmax_output<float>, make_softmax_output<double>},
+    {ops::dropout::names.mxnet, 1, 2, nullptr, nullptr, nullptr, make_dropout<float>, make_dropout<double>},
+    {ops::linear_regression_output::names.mxnet, 1, 1, make_regression<float>, make_regression<double>},
+    {ops::mae_regression_output::names.mxnet, 1, 1, make_regression<float>, make_regression<double>},
+    {ops::logistic_regression_output::names.mxnet, 1, 1, make_logistic<float>, make_logistic<double>},
+    {ops::make_loss::names.mxnet, 1, 1, make_reinterpret<float>, make_reinterpret<double>},
+    // softmax's output dtype is its "dtype" attribute.
+    {ops::softmax::names.mxnet, 0, 0, nullptr, nullptr, make_softmax<false>},
+    {ops::log_softmax::names.mxnet, 0, 0, nullptr, nullptr, make_softmax<true>},
+    {ops::softmax_activation::names.mxnet, 1, 1, make_softmax_activation<float>, make_softmax_activation<double>},
 };
 
 const nn_op* find_nn_op(const graph_node& n) {

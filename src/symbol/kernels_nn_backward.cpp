@@ -441,45 +441,49 @@ using maker = nn_kernel (*)(const graph_node&, std::span<const tensor>, std::spa
 using stateful_maker = nn_kernel (*)(const graph_node&, std::span<const tensor>, std::span<const tensor>,
                                      const run_state*);
 
-// A backward op and its makers by the data's dtype (float32, float64); `any` dispatches itself;
-// s32, s64 instead of f32, f64 read the run_state (the mode of the forward pass before).
+// The backward op of a network op (op_def::joint_backward, `_backward_<name>`), by the forward
+// op, and its makers by the data's dtype (float32, float64); `any` dispatches itself; s32, s64
+// instead of f32, f64 read the run_state (the mode of the forward pass before).
 struct backward_op {
-  std::string_view name;
+  std::string_view forward;
   maker f32, f64, any = nullptr;
   std::size_t data = 2;  // the input whose dtype picks the kernel (loss heads have no ograd: 1); last: -1
   stateful_maker s32 = nullptr, s64 = nullptr;
 };
 
 const backward_op table[] = {
-    {"_backward_Activation", make_activation_backward<float>, make_activation_backward<double>},
-    {"_backward_LeakyReLU", make_leaky_relu_backward<float>, make_leaky_relu_backward<double>},
-    {"_backward_softmax", nullptr, nullptr, make_softmax_backward<false>},
-    {"_backward_log_softmax", nullptr, nullptr, make_softmax_backward<true>},
-    {"_backward_SoftmaxActivation", make_softmax_activation_backward<float>, make_softmax_activation_backward<double>},
-    {"_backward_SoftmaxOutput", make_softmax_output_backward<float>, make_softmax_output_backward<double>, nullptr, 1},
-    {"_backward_LinearRegressionOutput", make_regression_backward<float, false>, make_regression_backward<double, false>,
+    {ops::activation::names.mxnet, make_activation_backward<float>, make_activation_backward<double>},
+    {ops::leaky_relu<2>::names.mxnet, make_leaky_relu_backward<float>, make_leaky_relu_backward<double>},
+    {ops::softmax::names.mxnet, nullptr, nullptr, make_softmax_backward<false>},
+    {ops::log_softmax::names.mxnet, nullptr, nullptr, make_softmax_backward<true>},
+    {ops::softmax_activation::names.mxnet, make_softmax_activation_backward<float>,
+     make_softmax_activation_backward<double>},
+    {ops::softmax_output::names.mxnet, make_softmax_output_backward<float>, make_softmax_output_backward<double>,
      nullptr, 1},
-    {"_backward_LogisticRegressionOutput", make_regression_backward<float, false>,
+    {ops::linear_regression_output::names.mxnet, make_regression_backward<float, false>,
      make_regression_backward<double, false>, nullptr, 1},
-    {"_backward_MAERegressionOutput", make_regression_backward<float, true>, make_regression_backward<double, true>,
-     nullptr, 1},
-    {"_backward_MakeLoss", make_make_loss_backward<float>, make_make_loss_backward<double>, nullptr, 1},
-    {"_backward_Flatten", make_copy_backward<float>, make_copy_backward<double>},
-    {"_backward_Reshape", make_copy_backward<float>, make_copy_backward<double>},
-    {"_backward_Dropout", make_dropout_backward<float>, make_dropout_backward<double>, nullptr, 3},
-    {"_backward_BatchNorm", nullptr, nullptr, nullptr, 4, make_batch_norm_backward<float>,
+    {ops::logistic_regression_output::names.mxnet, make_regression_backward<float, false>,
+     make_regression_backward<double, false>, nullptr, 1},
+    {ops::mae_regression_output::names.mxnet, make_regression_backward<float, true>,
+     make_regression_backward<double, true>, nullptr, 1},
+    {ops::make_loss::names.mxnet, make_make_loss_backward<float>, make_make_loss_backward<double>, nullptr, 1},
+    {ops::flatten::names.mxnet, make_copy_backward<float>, make_copy_backward<double>},
+    {ops::reshape::names.mxnet, make_copy_backward<float>, make_copy_backward<double>},
+    {ops::dropout::names.mxnet, make_dropout_backward<float>, make_dropout_backward<double>, nullptr, 3},
+    {ops::batch_norm::names.mxnet, nullptr, nullptr, nullptr, 4, make_batch_norm_backward<float>,
      make_batch_norm_backward<double>},
-    {"_backward_Concat", make_concat_backward<float>, make_concat_backward<double>},
-    {"_backward_FullyConnected", make_fully_connected_backward<float>, make_fully_connected_backward<double>},
-    {"_backward_Convolution", make_convolution_backward<float>, make_convolution_backward<double>},
+    {ops::concat<1>::names.mxnet, make_concat_backward<float>, make_concat_backward<double>},
+    {ops::fully_connected<true>::names.mxnet, make_fully_connected_backward<float>,
+     make_fully_connected_backward<double>},
+    {ops::convolution<true>::names.mxnet, make_convolution_backward<float>, make_convolution_backward<double>},
     // The data comes last: a loaded Pooling may have MKLDNN's workspace as a second output.
-    {"_backward_Pooling", make_pooling_backward<float>, make_pooling_backward<double>, nullptr, std::size_t(-1)},
+    {ops::pooling::names.mxnet, make_pooling_backward<float>, make_pooling_backward<double>, nullptr, std::size_t(-1)},
 };
 
 const backward_op* find(const graph_node& n) {
-  if (!n.def) return nullptr;
+  if (!n.def || !n.def->forward) return nullptr;
   for (const auto& op : table)
-    if (op.name == n.def->name) return &op;
+    if (op.forward == n.def->forward->name) return &op;
   return nullptr;
 }
 

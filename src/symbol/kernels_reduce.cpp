@@ -35,19 +35,21 @@ using loops::offsets;
 enum class reducer { sum, mean, prod, max, min, nansum, nanprod, norm, argmax, argmin };
 
 struct reducer_name {
-  std::string_view name, alias;
+  std::string_view name;
   reducer r;
 };
 constexpr reducer_name reducers[] = {
-    {"sum", "sum_axis", reducer::sum},       {"mean", "", reducer::mean},       {"prod", "", reducer::prod},
-    {"max", "max_axis", reducer::max},       {"min", "min_axis", reducer::min}, {"nansum", "", reducer::nansum},
-    {"nanprod", "", reducer::nanprod},       {"norm", "", reducer::norm},       {"argmax", "", reducer::argmax},
-    {"argmin", "", reducer::argmin},
+    {ops::sum_reduction::names.mxnet, reducer::sum},         {ops::mean_reduction::names.mxnet, reducer::mean},
+    {ops::prod_reduction::names.mxnet, reducer::prod},       {ops::max_reduction::names.mxnet, reducer::max},
+    {ops::min_reduction::names.mxnet, reducer::min},         {ops::nansum_reduction::names.mxnet, reducer::nansum},
+    {ops::nanprod_reduction::names.mxnet, reducer::nanprod}, {ops::norm::names.mxnet, reducer::norm},
+    {ops::argmax::names.mxnet, reducer::argmax},             {ops::argmin::names.mxnet, reducer::argmin},
 };
 
+// By the op's registered name (op_name: an alias such as sum_axis is the same op_def).
 const reducer_name* find_reducer(std::string_view op) {
   for (const auto& r : reducers)
-    if (r.name == op || (!r.alias.empty() && r.alias == op)) return &r;
+    if (r.name == op) return &r;
   return nullptr;
 }
 
@@ -69,7 +71,7 @@ fold_geometry geometry(const graph_node& n, const dims& data) {
   g.data = data;
   const std::string_view op = op_name(n);
   const std::string_view forward = op.starts_with("_backward_") ? op.substr(10) : op;
-  if (forward == "argmax" || forward == "argmin") {
+  if (forward == ops::argmax::names.mxnet || forward == ops::argmin::names.mxnet) {
     const auto s = detail::parse_search(params(n), data.size());
     g.folded.assign(data.size(), !s.axis);
     if (s.axis) g.folded[*s.axis] = true;

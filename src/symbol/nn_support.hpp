@@ -22,6 +22,7 @@
 #include "node_params.hpp"
 #include "tensor_shapes.hpp"
 #include "xsym/core/error.hpp"
+#include "xsym/ops/network.hpp"  // the op descriptors: the kernels find their ops by these names
 #include "xsym/symbol/op_def.hpp"
 
 namespace xsym::kernels::nn {

@@ -1,5 +1,6 @@
-// The runtime op registry. Elementwise entries come from the operator table, so no op is spelled
-// twice; the network ops real MXNet models use are declared here with their inputs and outputs.
+// The runtime op registry, generated from the op descriptors, so no op is spelled twice: the
+// elementwise entries from the operator table (ops/table.hpp), the tensor and network ops from
+// ops/tensor.hpp and ops/network.hpp, each with its inference rules.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 
 #include "xsym/ops/backward.hpp"
 #include "xsym/ops/broadcast.hpp"
+#include "xsym/ops/network.hpp"
 #include "xsym/ops/table.hpp"
 #include "infer_rules.hpp"
 #include "layout_shapes.hpp"
@@ -53,16 +55,16 @@ struct registry {
   std::vector<std::unique_ptr<op_def>> defs;
   std::unordered_map<std::string, const op_def*> by_name;
 
-  void add(op_def d, std::initializer_list<const char*> aliases = {}) {
+  void add(op_def d, std::string_view alias = {}) {
     if (by_name.count(d.name)) return;  // `1.5 + a` and `a + 1.5` share _plus_scalar
     defs.push_back(std::make_unique<op_def>(std::move(d)));
     const op_def* p = defs.back().get();
     by_name.emplace(p->name, p);
-    for (const char* a : aliases) by_name.emplace(a, p);
+    if (!alias.empty()) by_name.emplace(std::string(alias), p);
   }
 
   template <class Op>
-  void add_elementwise(std::vector<std::string> inputs, std::initializer_list<const char*> aliases = {}) {
+  void add_elementwise(std::vector<std::string> inputs, std::string_view alias = {}) {
     op_def d;
     d.name = Op::names.mxnet;
     d.hint = Op::names.hint;
@@ -70,7 +72,7 @@ struct registry {
     d.elementwise = true;
     d.infer_shape = infer_rules::elemwise_shape;
     d.infer_type = infer_rules::elemwise_type;
-    add(std::move(d), aliases);
+    add(std::move(d), alias);
   }
 
   template <class... U>
@@ -150,7 +152,7 @@ struct registry {
       cast.casts = true;
       cast.infer_shape = infer_rules::cast_shape;
       cast.infer_type = infer_rules::cast_type;
-      add(std::move(cast), {"cast"});
+      add(std::move(cast), "cast");
     }
     add_backward<ops::cast<float>, 0>({"data"}, infer_rules::backward_cast_type);
     // MXNet's aliases of the basic binary ops (elemwise_binary_op_basic.cc).
@@ -164,174 +166,90 @@ struct registry {
     by_name.emplace("_Div", by_name.at("elemwise_div"));
     by_name.emplace("identity", by_name.at("_copy"));
 
-    // Network ops: enough to load, introspect, infer and save real models.
-    auto simple = [&](const char* name, std::vector<std::string> inputs, shape_rule shape_fn = nullptr,
-                      type_rule type_fn = nullptr) {
-      op_def d;
-      d.name = name;
-      d.input_names = std::move(inputs);
-      d.infer_shape = shape_fn;
-      d.infer_type = type_fn;
-      return d;
-    };
+    // The tensor and network ops (ops/tensor.hpp, ops/network.hpp): names, inputs, outputs and
+    // gradients from their descriptors; their rules (infer_*.cpp) here, their kernels in
+    // kernels_*.cpp.
     using namespace infer_rules;
-    {
-      op_def d = simple("FullyConnected", {"data", "weight", "bias"}, fully_connected_shape, fully_connected_type);
-      d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t { return is_true(a, "no_bias") ? 2 : 3; };
-      add(std::move(d));
-    }
-    {
-      op_def d = simple("Convolution", {"data", "weight", "bias"}, convolution_shape, convolution_type);
-      d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t { return is_true(a, "no_bias") ? 2 : 3; };
-      add(std::move(d));
-    }
-    add(simple("Activation", {"data"}, unary_shape, unary_type));
-    {
-      op_def d = simple("LeakyReLU", {"data", "gamma"}, leaky_relu_shape, leaky_relu_type);
-      d.count_inputs = [](const std::map<std::string, std::string>& a) -> std::size_t {
-        auto it = a.find("act_type");
-        return it != a.end() && it->second == "prelu" ? 2 : 1;
-      };
-      add(std::move(d));
-    }
-    add(simple("Pooling", {"data"}, pooling_shape, pooling_type));
-    add(simple("Flatten", {"data"}, flatten_shape, flatten_type), {"flatten"});
-    add(simple("Reshape", {"data"}, reshape_shape, reshape_type), {"reshape"});
-    {
-      op_def d = simple("Concat", {}, concat_shape, concat_type);
-      d.variadic = true;
-      add(std::move(d), {"concat"});
-    }
-    {
-      op_def d = simple("BatchNorm", {"data", "gamma", "beta", "moving_mean", "moving_var"}, batch_norm_shape,
-                      batch_norm_type);
-      d.num_outputs = 3;  // output, mean, var; only the first is visible
-      d.num_visible_outputs = 1;
-      d.mutated_inputs = {3, 4};
-      add(std::move(d));
-    }
-    add(simple("SoftmaxOutput", {"data", "label"}, softmax_output_shape, softmax_output_type), {"Softmax"});
-    {
-      op_def d = simple("Dropout", {"data"}, dropout_shape, dropout_type);
-      d.num_outputs = 2;  // output, mask
-      d.num_visible_outputs = 1;
-      add(std::move(d));
-    }
-    add(simple("softmax", {"data"}, softmax_shape, softmax_type));
-    add(simple("log_softmax", {"data"}, softmax_shape, softmax_type));
-    add(simple("SoftmaxActivation", {"data"}, unary_shape, unary_type));
-    {
-      op_def d = simple("BlockGrad", {"data"}, unary_shape, unary_type);
-      d.has_gradient = true;  // zero: gradients stop here
-      d.input_gradients = {nullptr};
-      add(std::move(d), {"stop_gradient"});
-    }
-    for (const char* name : {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"})
-      add(simple(name, {"data", "label"}, regression_output_shape, regression_output_type));
-    add(simple("MakeLoss", {"data"}, unary_shape, unary_type), {"make_loss"});
-
-    // Gradients of the network ops: one backward node each (kernels_nn_backward.cpp).
-    add_joint_backward("Activation", {true});
-    add_joint_backward("LeakyReLU", {true, true});
-    add_joint_backward("softmax", {true});
-    add_joint_backward("log_softmax", {true});
-    add_joint_backward("SoftmaxActivation", {true});
-    add_joint_backward("Flatten", {true});
-    add_joint_backward("Reshape", {true});
-    add_joint_backward("Dropout", {true});
-    add_joint_backward("Concat", {true});
-    add_joint_backward("FullyConnected", {true, true, true});
-    add_joint_backward("Convolution", {true, true, true});
-    add_joint_backward("Pooling", {true});
-    add_joint_backward("BatchNorm", {true, true, true, false, false});
-    add_joint_backward("SoftmaxOutput", {true, false}, true);
-    for (const char* name : {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"})
-      add_joint_backward(name, {true, false}, true);
-    add_joint_backward("MakeLoss", {true}, true);
-
-    // Broadcasting and reductions (infer_tensor.cpp, kernels_broadcast.cpp, kernels_reduce.cpp).
-    std::apply(
-        [&](const auto&... form) {
-          (add(simple(form.name.data(), {"lhs", "rhs"}, broadcast_binary_shape, broadcast_binary_type),
-               form.alias.empty() ? std::initializer_list<const char*>{} : std::initializer_list<const char*>{form.alias.data()}),
-           ...);
-          (add_broadcast_backward<typename std::remove_cvref_t<decltype(form)>::op>(form.name), ...);
-        },
-        ops::broadcast_binary_ops);
-    add(simple("broadcast_to", {"data"}, broadcast_to_shape, broadcast_to_type));
-    add(simple("broadcast_axis", {"data"}, broadcast_axis_shape, broadcast_axis_type), {"broadcast_axes"});
-    add(simple("broadcast_like", {"lhs", "rhs"}, broadcast_like_shape, broadcast_like_type));
-    add_joint_backward("broadcast_to", {true});
-    add_joint_backward("broadcast_axis", {true});
-    add_joint_backward("broadcast_like", {true, false});
-    for (auto [name, alias] : {std::pair{"sum", "sum_axis"}, {"mean", ""}, {"prod", ""}, {"max", "max_axis"},
-                               {"min", "min_axis"}, {"nansum", ""}, {"nanprod", ""}, {"norm", ""}}) {
-      add(simple(name, {"data"}, reduce_shape, reduce_type),
-          *alias ? std::initializer_list<const char*>{alias} : std::initializer_list<const char*>{});
-      add_joint_backward(name, {true});
-    }
-    add(simple("dot", {"lhs", "rhs"}, dot_shape, dot_type));
-    add(simple("batch_dot", {"lhs", "rhs"}, batch_dot_shape, batch_dot_type));
-    add_joint_backward("dot", {true, true});
-    add_joint_backward("batch_dot", {true, true});
-    // Layout ops (infer_layout.cpp, kernels_layout.cpp).
-    for (auto [name, alias] : {std::pair{"transpose", ""}, {"reverse", "flip"}, {"slice", "crop"}, {"slice_axis", ""},
-                               {"tile", ""}, {"repeat", ""}, {"expand_dims", ""}, {"squeeze", ""}}) {
-      add(simple(name, {"data"}, layout_shape, layout_type),
-          *alias ? std::initializer_list<const char*>{alias} : std::initializer_list<const char*>{});
-      add_joint_backward(name, {true});
-    }
-    {
-      op_def d = simple("stack", {}, stack_shape, stack_type);
-      d.variadic = true;
-      add(std::move(d));
-      add_joint_backward("stack", {true});
-    }
-    {
-      op_def d = simple("SliceChannel", {"data"}, slice_channel_shape, slice_channel_type);
-      d.count_outputs = [](const std::map<std::string, std::string>& a) -> std::uint32_t {
-        // A count that does not parse, or is out of range, gives 1 output: inference reports it.
-        auto it = a.find("num_outputs");
-        const auto n = it == a.end() ? std::nullopt : detail::parse_int(it->second);
-        return n && *n >= 1 && *n <= detail::max_split_outputs ? std::uint32_t(*n) : 1;
-      };
-      add(std::move(d), {"split"});
-      add_joint_backward("SliceChannel", {true});
-    }
-    for (auto [name, inputs] : {std::pair{"slice_like", std::vector<std::string>{"data", "shape_like"}},
-                                {"pick", {"data", "index"}}, {"take", {"a", "indices"}}}) {
-      add(simple(name, inputs, indexing_shape, indexing_type));
-      add_joint_backward(name, {true, false});
-    }
-    {
-      op_def d = simple("one_hot", {"indices"}, indexing_shape, indexing_type);
-      d.has_gradient = true;  // zero
-      d.input_gradients = {nullptr};
-      add(std::move(d));
-    }
-    add(simple("where", {"condition", "x", "y"}, where_shape, where_type));
-    add_joint_backward("where", {false, true, true});
-    for (const char* name : {"argmax", "argmin"}) {
-      op_def d = simple(name, {"data"}, search_shape, search_type);
-      d.has_gradient = true;  // zero (MXNet's MakeZeroGradNodes)
-      d.input_gradients = {nullptr};
-      add(std::move(d));
-    }
+    add_tensors(ops::broadcast_ops{}, broadcast_binary_shape, broadcast_binary_type);
+    add_tensor<ops::broadcast_to>(broadcast_to_shape, broadcast_to_type);
+    add_tensor<ops::broadcast_axis>(broadcast_axis_shape, broadcast_axis_type);
+    add_tensor<ops::broadcast_like>(broadcast_like_shape, broadcast_like_type);
+    add_tensors(type_list<ops::sum_reduction, ops::mean_reduction, ops::prod_reduction, ops::max_reduction,
+                          ops::min_reduction, ops::nansum_reduction, ops::nanprod_reduction, ops::norm>{},
+                reduce_shape, reduce_type);
+    add_tensors(type_list<ops::argmax, ops::argmin>{}, search_shape, search_type);
+    add_tensors(type_list<ops::softmax, ops::log_softmax>{}, softmax_shape, softmax_type);
+    add_tensor<ops::reshape>(reshape_shape, reshape_type);
+    add_tensor<ops::flatten>(flatten_shape, flatten_type);
+    add_tensors(type_list<ops::transpose, ops::expand_dims, ops::squeeze, ops::reverse, ops::slice, ops::slice_axis,
+                          ops::tile, ops::repeat>{},
+                layout_shape, layout_type);
+    add_tensors(type_list<ops::slice_like, ops::pick, ops::take, ops::one_hot>{}, indexing_shape, indexing_type);
+    add_tensor<ops::slice_channel>(slice_channel_shape, slice_channel_type).count_outputs =
+        [](const std::map<std::string, std::string>& a) -> std::uint32_t {
+      // A count that does not parse, or is out of range, gives 1 output: inference reports it.
+      auto it = a.find("num_outputs");
+      const auto n = it == a.end() ? std::nullopt : detail::parse_int(it->second);
+      return n && *n >= 1 && *n <= detail::max_split_outputs ? std::uint32_t(*n) : 1;
+    };
+    add_tensor<ops::concat<1>>(concat_shape, concat_type);
+    add_tensor<ops::stack<1>>(stack_shape, stack_type);
+    add_tensor<ops::where>(where_shape, where_type);
+    add_tensor<ops::dot>(dot_shape, dot_type);
+    add_tensor<ops::batch_dot>(batch_dot_shape, batch_dot_type);
+    auto without_bias = [](const std::map<std::string, std::string>& a) -> std::size_t {
+      return is_true(a, "no_bias") ? 2 : 3;
+    };
+    add_tensor<ops::fully_connected<true>>(fully_connected_shape, fully_connected_type).count_inputs = without_bias;
+    add_tensor<ops::convolution<true>>(convolution_shape, convolution_type).count_inputs = without_bias;
+    add_tensor<ops::batch_norm>(batch_norm_shape, batch_norm_type);
+    add_tensors(type_list<ops::activation, ops::softmax_activation, ops::block_grad, ops::make_loss>{}, unary_shape,
+                unary_type);
+    add_tensor<ops::leaky_relu<2>>(leaky_relu_shape, leaky_relu_type).count_inputs =
+        [](const std::map<std::string, std::string>& a) -> std::size_t {
+      auto it = a.find("act_type");
+      return it != a.end() && it->second == "prelu" ? 2 : 1;
+    };
+    add_tensor<ops::pooling>(pooling_shape, pooling_type);
+    add_tensor<ops::dropout>(dropout_shape, dropout_type);
+    add_tensor<ops::softmax_output>(softmax_output_shape, softmax_output_type);
+    add_tensors(type_list<ops::linear_regression_output, ops::logistic_regression_output,
+                          ops::mae_regression_output>{},
+                regression_output_shape, regression_output_type);
   }
-  /// A broadcast binary op's gradient: the joint `_backward_<name>` (both inputs), or none for
-  /// the comparisons, whose gradient is zero.
-  template <class B>
-  void add_broadcast_backward(std::string_view name) {
-    if constexpr (ops::differentiable<B, 0> || ops::differentiable<B, 1>) {
-      add_joint_backward(name, {ops::differentiable<B, 0>, ops::differentiable<B, 1>});
+
+  /// Tensor op Op as its descriptor says, with its rules, and its gradient: the joint backward
+  /// op `_backward_<name>` (op_def::joint_backward), or zero.
+  template <class Op>
+  op_def& add_tensor(shape_rule shape_fn, type_rule type_fn) {
+    op_def d;
+    d.name = Op::names.mxnet;
+    d.hint = Op::names.hint;
+    if constexpr (!Op::variadic) d.input_names.assign(Op::inputs.begin(), Op::inputs.end());
+    d.variadic = Op::variadic;
+    d.num_outputs = Op::outputs;
+    d.num_visible_outputs = Op::visible_outputs;
+    for (std::uint32_t k = 0; k < std::uint32_t(Op::arity); ++k)
+      if (Op::mutated_inputs >> k & 1u) d.mutated_inputs.push_back(k);
+    d.infer_shape = shape_fn;
+    d.infer_type = type_fn;
+    add(std::move(d), Op::alias);
+    op_def& def = *mutable_def(Op::names.mxnet);
+    if constexpr (Op::gradient_inputs == 0) {
+      def.has_gradient = true;  // zero: gradients stop here
+      def.input_gradients.assign(std::size_t(Op::arity), nullptr);
     } else {
-      op_def& forward = *mutable_def(name);
-      forward.has_gradient = true;
-      forward.input_gradients = {nullptr, nullptr};
+      std::vector<bool> differentiable;
+      for (int k = 0; k < Op::arity; ++k) differentiable.push_back(Op::gradient_inputs >> k & 1u);
+      add_joint_backward(def.name, differentiable, Op::loss);
     }
+    return def;
+  }
+  template <class... Op>
+  void add_tensors(type_list<Op...>, shape_rule shape_fn, type_rule type_fn) {
+    (add_tensor<Op>(shape_fn, type_fn), ...);
   }
 };
-
 const registry& the_registry() {
   static const registry r;
   return r;

@@ -115,6 +115,7 @@ TEST_CASE("a static network with BatchNorm trains as the same network built with
                                              {.momentum = 0.8, .fix_gamma = false}),
                        {.act_type = "relu"}),
       {.num_hidden = 5}));
+  xsym::name_scope fresh;  // `activation0`, as the static graph's own numbering, whatever ran before
   const auto d = Symbol::variable("data");
   const auto conv = Symbol::create("Convolution", {d}, {{"kernel", "(3, 3)"}, {"num_filter", "4"}}, "conv");
   const auto bn = Symbol::create("BatchNorm", {conv}, {{"momentum", "0.8"}, {"fix_gamma", "False"}}, "bn");

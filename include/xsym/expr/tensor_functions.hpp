@@ -97,7 +97,7 @@ XSYM_UNARY_TENSOR_FUNCTION_REQUIRED(broadcast_to, ops::broadcast_to)
 XSYM_UNARY_TENSOR_FUNCTION_REQUIRED(broadcast_axis, ops::broadcast_axis)
 XSYM_UNARY_TENSOR_FUNCTION_REQUIRED(broadcast_axes, ops::broadcast_axis)
 
-#define XSYM_REDUCTION_FUNCTION(tag) XSYM_UNARY_TENSOR_FUNCTION(tag, ops::tag##_reduction)
+#define XSYM_REDUCTION_FUNCTION(tag, other_name) XSYM_UNARY_TENSOR_FUNCTION(tag, ops::tag##_reduction)
 XSYM_REDUCTIONS(XSYM_REDUCTION_FUNCTION)
 #undef XSYM_REDUCTION_FUNCTION
 XSYM_UNARY_TENSOR_FUNCTION(norm, ops::norm)

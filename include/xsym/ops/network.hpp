@@ -1,11 +1,12 @@
 #pragma once
 // The network ops (MXNet's layers): FullyConnected, Convolution, BatchNorm, Activation, LeakyReLU,
-// Pooling, Dropout, the loss heads and BlockGrad, each with MXNet's name, node-name hint and attribute
+// Pooling, Dropout, the loss heads, BlockGrad and SoftmaxActivation, each with MXNet's name, node-name hint and attribute
 // struct. The layer functions of static graphs (expr/layers.hpp) build nodes of them; they run
 // in the runtime executor, forward and backward, under the same MXNet names.
 #include <string>
 #include <string_view>
 
+#include "../core/type_list.hpp"
 #include "attributes.hpp"
 #include "tensor.hpp"
 
@@ -19,6 +20,7 @@ struct fully_connected_param {
 template <bool Bias>
 struct fully_connected : tensor_op<op_kind::network, fully_connected_param, Bias ? 3 : 2> {
   static constexpr op_names names{"FullyConnected", "fullyconnected"};
+  static constexpr auto inputs = input_names<Bias ? 3 : 2>({"data", "weight", "bias"});
   static attributes attrs(const fully_connected_param& p) {
     attribute_writer w(p);
     w.always("num_hidden", &fully_connected_param::num_hidden).if_set("flatten", &fully_connected_param::flatten);
@@ -38,6 +40,7 @@ struct convolution_param {
 template <bool Bias>
 struct convolution : tensor_op<op_kind::network, convolution_param, Bias ? 3 : 2> {
   static constexpr op_names names{"Convolution", "convolution"};
+  static constexpr auto inputs = input_names<Bias ? 3 : 2>({"data", "weight", "bias"});
   static attributes attrs(const convolution_param& p) {
     using P = convolution_param;
     attribute_writer w(p);
@@ -71,7 +74,10 @@ inline attributes attributes_of(const batch_norm_param& p) {
 /// which makes them auxiliary states (MXNet's FMutateInputs).
 struct batch_norm : tensor_op<op_kind::network, batch_norm_param, 5> {
   static constexpr op_names names{"BatchNorm", "batchnorm"};
+  static constexpr std::array<std::string_view, 5> inputs{"data", "gamma", "beta", "moving_mean", "moving_var"};
   static constexpr unsigned mutated_inputs = 0b11000;
+  static constexpr unsigned gradient_inputs = 0b00111;
+  static constexpr int outputs = 3;  // the output, the batch's mean and var
 };
 
 struct activation_param {
@@ -103,6 +109,7 @@ inline attributes attributes_of(const leaky_relu_param& p) {
 template <int Arity>
 struct leaky_relu : tensor_op<op_kind::network, leaky_relu_param, Arity> {
   static constexpr op_names names{"LeakyReLU", "leakyrelu"};
+  static constexpr auto inputs = input_names<Arity>({"data", "gamma"});
 };
 
 struct pooling_param {
@@ -137,6 +144,7 @@ inline attributes attributes_of(const dropout_param& p) {
 }
 struct dropout : tensor_op<op_kind::network, dropout_param> {
   static constexpr op_names names{"Dropout", "dropout"};
+  static constexpr int outputs = 2;  // the output, the mask
 };
 
 /// SoftmaxOutput's attributes: its gradient is (softmax - onehot(label)) * grad_scale, normalized
@@ -166,6 +174,10 @@ inline attributes attributes_of(const softmax_output_param& p) {
 }
 struct softmax_output : tensor_op<op_kind::network, softmax_output_param, 2> {
   static constexpr op_names names{"SoftmaxOutput", "softmaxoutput"};
+  static constexpr std::array<std::string_view, 2> inputs{"data", "label"};
+  static constexpr std::string_view alias = "Softmax";
+  static constexpr unsigned gradient_inputs = 0b01;
+  static constexpr bool loss = true;
 };
 
 struct regression_output_param {
@@ -174,13 +186,19 @@ struct regression_output_param {
 inline attributes attributes_of(const regression_output_param& p) {
   return attribute_writer(p).if_set("grad_scale", &regression_output_param::grad_scale).done();
 }
-struct linear_regression_output : tensor_op<op_kind::network, regression_output_param, 2> {
+/// The regression heads: a loss of data against label, which gets no gradient.
+struct regression_output : tensor_op<op_kind::network, regression_output_param, 2> {
+  static constexpr std::array<std::string_view, 2> inputs{"data", "label"};
+  static constexpr unsigned gradient_inputs = 0b01;
+  static constexpr bool loss = true;
+};
+struct linear_regression_output : regression_output {
   static constexpr op_names names{"LinearRegressionOutput", "linearregressionoutput"};
 };
-struct logistic_regression_output : tensor_op<op_kind::network, regression_output_param, 2> {
+struct logistic_regression_output : regression_output {
   static constexpr op_names names{"LogisticRegressionOutput", "logisticregressionoutput"};
 };
-struct mae_regression_output : tensor_op<op_kind::network, regression_output_param, 2> {
+struct mae_regression_output : regression_output {
   static constexpr op_names names{"MAERegressionOutput", "maeregressionoutput"};
 };
 
@@ -199,10 +217,40 @@ inline attributes attributes_of(const make_loss_param& p) {
 }
 struct make_loss : tensor_op<op_kind::network, make_loss_param> {
   static constexpr op_names names{"MakeLoss", "makeloss"};
+  static constexpr std::string_view alias = "make_loss";
+  static constexpr bool loss = true;
 };
 
+/// BlockGrad: the identity, whose gradient is zero (gradients stop here).
 struct block_grad : tensor_op<op_kind::network, no_param> {
   static constexpr op_names names{"BlockGrad", "blockgrad"};
+  static constexpr std::string_view alias = "stop_gradient";
+  static constexpr unsigned gradient_inputs = 0;
 };
+
+/// SoftmaxActivation (deprecated in MXNet for softmax): a softmax over each instance's
+/// flattened features (mode instance) or over the channel axis 1 (mode channel).
+struct softmax_activation_param {
+  std::string_view mode = "instance";  // instance or channel
+};
+inline attributes attributes_of(const softmax_activation_param& p) {
+  return attribute_writer(p).if_set("mode", &softmax_activation_param::mode).done();
+}
+struct softmax_activation : tensor_op<op_kind::network, softmax_activation_param> {
+  static constexpr op_names names{"SoftmaxActivation", "softmaxactivation"};
+};
+
+// ---- the list other layers iterate over -------------------------------------------------------
+/// Every op of tensor.hpp and this file, in the form with the most inputs (FullyConnected with a
+/// bias, LeakyReLU with a gamma; a variadic op with one), the broadcast binary ops apart
+/// (tensor.hpp's broadcast_ops). The runtime registry registers each one under its MXNet name.
+using tensor_ops =
+    type_list<broadcast_to, broadcast_axis, broadcast_like, sum_reduction, mean_reduction, prod_reduction, max_reduction,
+              min_reduction, nansum_reduction, nanprod_reduction, norm, argmax, argmin, softmax, log_softmax, reshape,
+              flatten, transpose, expand_dims, squeeze, reverse, slice, slice_axis, slice_like, slice_channel,
+              concat<1>, stack<1>, tile, repeat, take, pick, one_hot, where, dot, batch_dot, fully_connected<true>,
+              convolution<true>, batch_norm, activation, leaky_relu<2>, pooling, dropout, softmax_output,
+              linear_regression_output, logistic_regression_output, mae_regression_output, make_loss, block_grad,
+              softmax_activation>;
 
 }  // namespace xsym::ops

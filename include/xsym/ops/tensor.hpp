@@ -4,25 +4,57 @@
 // (attributes.hpp). Static graphs build nodes of them (expr/tensor_functions.hpp); they run as
 // one runtime kernel each, whose shape rule and kernel the runtime registry holds under the
 // same MXNet name.
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string_view>
 #include <tuple>
 #include <type_traits>
 
+#include "../core/type_list.hpp"
 #include "attributes.hpp"
+#include "backward.hpp"
 #include "broadcast.hpp"
 
 namespace xsym::ops {
 
-/// Base of the ops here: their kind, number of inputs and attribute struct. An op with inputs
-/// of other dtypes than its output's says which inputs share the output's (`tied_inputs`, one
-/// bit per input, as in expr/analysis.hpp).
+/// The first N of an op's input names (FullyConnected without a bias has data and weight).
+template <std::size_t N, std::size_t M>
+constexpr std::array<std::string_view, N> input_names(const std::string_view (&names)[M]) {
+  static_assert(N <= M);
+  std::array<std::string_view, N> a{};
+  for (std::size_t i = 0; i < N; ++i) a[i] = names[i];
+  return a;
+}
+
+/// Base of the ops here, with what the runtime registry (src/symbol/op_registry.cpp) and the
+/// static graph read of them; an op overrides what differs from these defaults. An op with
+/// inputs of other dtypes than its output's says which inputs share the output's
+/// (`tied_inputs`, one bit per input, as in expr/analysis.hpp).
 template <op_kind Kind, class Param, int Arity = 1>
 struct tensor_op {
   static constexpr op_kind kind = Kind;
   static constexpr int arity = Arity;
   using param = Param;
   static attributes attrs(const Param& p) { return attributes_of(p); }
+  /// MXNet's input names (FListInputNames): `data`, or `lhs` and `rhs`; list_arguments names an
+  /// input variable after them (`fc1_weight`).
+  static constexpr std::array<std::string_view, std::size_t(Arity)> inputs =
+      input_names<std::size_t(Arity)>({Arity == 2 ? "lhs" : "data", "rhs"});
+  /// Inputs counted by the `num_args` attribute (Concat, stack).
+  static constexpr bool variadic = false;
+  /// MXNet's other registered name of the op (`flatten` for Flatten), or none.
+  static constexpr std::string_view alias{};
+  /// The inputs that get a gradient, one bit each, from the op's backward node
+  /// `_backward_<name>` (a variadic op's bit 0 stands for every input); 0: the gradient is zero
+  /// everywhere (argmax, one_hot, BlockGrad, the broadcast comparisons).
+  static constexpr unsigned gradient_inputs = (1u << Arity) - 1;
+  /// A loss head: its gradient ignores the head gradient (SoftmaxOutput, MakeLoss).
+  static constexpr bool loss = false;
+  /// Inputs the op updates (MXNet's FMutateInputs), one bit each: auxiliary states.
+  static constexpr unsigned mutated_inputs = 0;
+  /// The node's outputs, and how many of them a Symbol shows (BatchNorm: 3, of which 1).
+  static constexpr int outputs = 1, visible_outputs = 1;
 };
 
 inline attributes attributes_of(no_param) { return {}; }
@@ -44,7 +76,20 @@ template <class B>
 struct broadcasting : tensor_op<op_kind::broadcast, no_param, 2> {
   static_assert(!broadcast_name<B>().empty(), "xsym: this op has no broadcast form in MXNet");
   static constexpr op_names names{broadcast_name<B>(), broadcast_name<B>()};
+  static constexpr std::string_view alias = [] {
+    std::string_view a{};
+    std::apply([&](const auto&... form) {
+      ((std::is_same_v<typename std::remove_cvref_t<decltype(form)>::op, B> ? (void)(a = form.alias) : void()), ...);
+    }, broadcast_binary_ops);
+    return a;
+  }();
+  static constexpr unsigned gradient_inputs = unsigned(differentiable<B, 0>) | unsigned(differentiable<B, 1>) << 1;
 };
+
+template <class... Form>
+constexpr auto broadcasting_list(const std::tuple<Form...>&) { return type_list<broadcasting<typename Form::op>...>{}; }
+/// The broadcast forms of the operator table's binary ops, in broadcast.hpp's order.
+using broadcast_ops = decltype(broadcasting_list(broadcast_binary_ops));
 
 struct broadcast_to_param {
   int_tuple shape{};  // 0 keeps the input's dimension
@@ -65,6 +110,7 @@ inline attributes attributes_of(const broadcast_axis_param& p) {
 }
 struct broadcast_axis : tensor_op<op_kind::broadcast, broadcast_axis_param> {
   static constexpr op_names names{"broadcast_axis", "broadcast_axis"};
+  static constexpr std::string_view alias = "broadcast_axes";
 };
 
 struct broadcast_like_param {
@@ -79,6 +125,7 @@ inline attributes attributes_of(const broadcast_like_param& p) {
 }
 struct broadcast_like : tensor_op<op_kind::broadcast, broadcast_like_param, 2> {
   static constexpr op_names names{"broadcast_like", "broadcast_like"};
+  static constexpr unsigned gradient_inputs = 0b01;  // rhs gives only its shape
   static constexpr unsigned tied_inputs = 0b01;  // rhs gives only its shape
 };
 
@@ -98,10 +145,13 @@ inline attributes attributes_of(const reduce_param& p) {
       .done();
 }
 
-#define XSYM_REDUCTIONS(X) X(sum) X(mean) X(prod) X(max) X(min) X(nansum) X(nanprod)
-#define XSYM_REDUCTION_OP(tag)                                    \
+// X(tag, MXNet's other name)
+#define XSYM_REDUCTIONS(X) \
+  X(sum, "sum_axis") X(mean, "") X(prod, "") X(max, "max_axis") X(min, "min_axis") X(nansum, "") X(nanprod, "")
+#define XSYM_REDUCTION_OP(tag, other_name)                            \
   struct tag##_reduction : tensor_op<op_kind::reduce, reduce_param> { \
-    static constexpr op_names names{#tag, #tag};                  \
+    static constexpr op_names names{#tag, #tag};                      \
+    static constexpr std::string_view alias = other_name;             \
   };
 XSYM_REDUCTIONS(XSYM_REDUCTION_OP)
 #undef XSYM_REDUCTION_OP
@@ -132,9 +182,11 @@ inline attributes attributes_of(const arg_reduce_param& p) {
 }
 struct argmax : tensor_op<op_kind::reduce, arg_reduce_param> {
   static constexpr op_names names{"argmax", "argmax"};
+  static constexpr unsigned gradient_inputs = 0;  // MXNet's MakeZeroGradNodes
 };
 struct argmin : tensor_op<op_kind::reduce, arg_reduce_param> {
   static constexpr op_names names{"argmin", "argmin"};
+  static constexpr unsigned gradient_inputs = 0;  // MXNet's MakeZeroGradNodes
 };
 
 struct softmax_param {
@@ -163,10 +215,12 @@ inline attributes attributes_of(const reshape_param& p) {
 }
 struct reshape : tensor_op<op_kind::layout, reshape_param> {
   static constexpr op_names names{"Reshape", "reshape"};
+  static constexpr std::string_view alias = "reshape";
 };
 
 struct flatten : tensor_op<op_kind::layout, no_param> {
   static constexpr op_names names{"Flatten", "flatten"};
+  static constexpr std::string_view alias = "flatten";
 };
 
 struct transpose_param {
@@ -207,6 +261,7 @@ inline attributes attributes_of(const reverse_param& p) {
 }
 struct reverse : tensor_op<op_kind::layout, reverse_param> {
   static constexpr op_names names{"reverse", "reverse"};
+  static constexpr std::string_view alias = "flip";
 };
 
 /// slice: from begin to before end by step over the leading axes; entries may be xsym::none.
@@ -224,6 +279,7 @@ inline attributes attributes_of(const slice_param& p) {
 }
 struct slice : tensor_op<op_kind::layout, slice_param> {
   static constexpr op_names names{"slice", "slice"};
+  static constexpr std::string_view alias = "crop";
 };
 
 struct slice_axis_param {
@@ -250,6 +306,8 @@ inline attributes attributes_of(const slice_like_param& p) {
 }
 struct slice_like : tensor_op<op_kind::layout, slice_like_param, 2> {
   static constexpr op_names names{"slice_like", "slice_like"};
+  static constexpr std::array<std::string_view, 2> inputs{"data", "shape_like"};
+  static constexpr unsigned gradient_inputs = 0b01;
   static constexpr unsigned tied_inputs = 0b01;  // shape_like gives only its shape
 };
 
@@ -266,6 +324,7 @@ inline attributes attributes_of(const slice_channel_param& p) {
 }
 struct slice_channel : tensor_op<op_kind::layout, slice_channel_param> {
   static constexpr op_names names{"SliceChannel", "slicechannel"};
+  static constexpr std::string_view alias = "split";
 };
 
 struct concat_param {
@@ -275,6 +334,8 @@ struct concat_param {
 template <int N>
 struct concat : tensor_op<op_kind::layout, concat_param, N> {
   static constexpr op_names names{"Concat", "concat"};
+  static constexpr std::string_view alias = "concat";
+  static constexpr bool variadic = true;
   static attributes attrs(const concat_param& p) {
     return attribute_writer(p).with("num_args", attribute_text(N)).if_set("dim", &concat_param::dim).done();
   }
@@ -287,6 +348,7 @@ struct stack_param {
 template <int N>
 struct stack : tensor_op<op_kind::layout, stack_param, N> {
   static constexpr op_names names{"stack", "stack"};
+  static constexpr bool variadic = true;
   static attributes attrs(const stack_param& p) {
     return attribute_writer(p).with("num_args", attribute_text(N)).if_set("axis", &stack_param::axis).done();
   }
@@ -323,6 +385,8 @@ inline attributes attributes_of(const take_param& p) {
 }
 struct take : tensor_op<op_kind::layout, take_param, 2> {
   static constexpr op_names names{"take", "take"};
+  static constexpr std::array<std::string_view, 2> inputs{"a", "indices"};
+  static constexpr unsigned gradient_inputs = 0b01;
   static constexpr unsigned tied_inputs = 0b01;  // the indices may have any dtype
 };
 
@@ -340,6 +404,8 @@ inline attributes attributes_of(const pick_param& p) {
 }
 struct pick : tensor_op<op_kind::layout, pick_param, 2> {
   static constexpr op_names names{"pick", "pick"};
+  static constexpr std::array<std::string_view, 2> inputs{"data", "index"};
+  static constexpr unsigned gradient_inputs = 0b01;
   static constexpr unsigned tied_inputs = 0b01;
 };
 
@@ -359,12 +425,16 @@ inline attributes attributes_of(const one_hot_param& p) {
 }
 struct one_hot : tensor_op<op_kind::layout, one_hot_param> {
   static constexpr op_names names{"one_hot", "one_hot"};
+  static constexpr std::array<std::string_view, 1> inputs{"indices"};
+  static constexpr unsigned gradient_inputs = 0;
   static constexpr unsigned tied_inputs = 0;  // the output's dtype is the attribute's
 };
 
 /// where(condition, x, y): x where condition is nonzero, else y.
 struct where : tensor_op<op_kind::layout, no_param, 3> {
   static constexpr op_names names{"where", "where"};
+  static constexpr std::array<std::string_view, 3> inputs{"condition", "x", "y"};
+  static constexpr unsigned gradient_inputs = 0b110;
   static constexpr unsigned tied_inputs = 0b110;  // the condition may have any dtype
 };
 

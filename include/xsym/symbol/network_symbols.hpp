@@ -33,10 +33,10 @@ Symbol SliceChannel(const Symbol& data, const ops::slice_channel_param& attribut
   return runtime_operand<Symbol>::make<ops::slice_channel>(ops::slice_channel::attrs(attributes),
                                                            std::string_view(Name.v, Name.size()), data);
 }
+/// `split`, MXNet's other name of SliceChannel.
 template <fixed_string Name = "">
 Symbol split(const Symbol& data, const ops::slice_channel_param& attributes) {
-  return runtime_operand<Symbol>::make<ops::slice_channel>(ops::slice_channel::attrs(attributes),
-                                                           std::string_view(Name.v, Name.size()), data);
+  return SliceChannel<Name>(data, attributes);
 }
 
 }  // namespace xsym
