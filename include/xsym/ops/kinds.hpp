@@ -81,11 +81,11 @@ constexpr op_cost cost_of() {
 struct zero_gradient {};
 
 /// Base of elementwise ops with `arity` inputs and no parameter; `Rule` says how integers are
-/// computed, `Cost` how long the element function is. The entry adds `names`, `template <class T> static T apply(T...)` and its
-/// derivative: `derivative(g, out, x)` for a unary op, `dlhs(g, out, a, b)` and
-/// `drhs(g, out, a, b)` for a binary one, where g is the gradient of the output `out`. A
-/// derivative returns the gradient of its input (g times the local derivative, in MXNet's order
-/// of operations) or zero_gradient.
+/// computed, `Cost` how long the element function is. The entry adds `names`,
+/// `template <class T> static T apply(T...)` and its derivative: `derivative(g, out, x)` for a
+/// unary op, `dlhs(g, out, a, b)` and `drhs(g, out, a, b)` for a binary one, where g is the
+/// gradient of the output `out`. A derivative returns the gradient of its input (g times the
+/// local derivative, in MXNet's order of operations) or zero_gradient.
 template <class Op, int Arity, integers Rule, op_cost Cost>
 struct elementwise {
   static constexpr int arity = Arity;

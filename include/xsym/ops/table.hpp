@@ -1,6 +1,6 @@
 #pragma once
 // THE operator table. Every op is defined here once: its MXNet name and node-name hint, its kind
-// (kinds.hpp), and its element function. The static graph, the executors, and later JSON, the
+// (kinds.hpp), its integer rule and cost class (kinds.hpp), and its element function. The static graph, the executors, and later JSON, the
 // runtime registry, the GPU kernels and gradients all read these entries; adding an op is one
 // entry here, its line in `all_ops` at the bottom, and its tests.
 //

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 
 #include "../core/type_list.hpp"
 #include "attributes.hpp"
@@ -60,29 +61,26 @@ struct tensor_op {
 inline attributes attributes_of(no_param) { return {}; }
 
 // ---- broadcasting ----------------------------------------------------------------------------
-/// MXNet's name of the broadcast form of operator-table op B (broadcast.hpp's list).
+/// MXNet's names of the broadcast form of operator-table op B (broadcast.hpp's list): its name
+/// and its alias; empty where MXNet has none.
 template <class B>
-constexpr std::string_view broadcast_name() {
-  std::string_view name{};
+constexpr std::pair<std::string_view, std::string_view> broadcast_names() {
+  std::pair<std::string_view, std::string_view> names{};
   std::apply([&](const auto&... form) {
-    ((std::is_same_v<typename std::remove_cvref_t<decltype(form)>::op, B> ? (void)(name = form.name) : void()), ...);
+    ((std::is_same_v<typename std::remove_cvref_t<decltype(form)>::op, B> ? (void)(names = {form.name, form.alias})
+                                                                           : void()),
+     ...);
   }, broadcast_binary_ops);
-  return name;
+  return names;
 }
 
 /// broadcast_add, broadcast_greater, ...: op B's element function with dimensions of size 1
 /// stretched.
 template <class B>
 struct broadcasting : tensor_op<op_kind::broadcast, no_param, 2> {
-  static_assert(!broadcast_name<B>().empty(), "xsym: this op has no broadcast form in MXNet");
-  static constexpr op_names names{broadcast_name<B>(), broadcast_name<B>()};
-  static constexpr std::string_view alias = [] {
-    std::string_view a{};
-    std::apply([&](const auto&... form) {
-      ((std::is_same_v<typename std::remove_cvref_t<decltype(form)>::op, B> ? (void)(a = form.alias) : void()), ...);
-    }, broadcast_binary_ops);
-    return a;
-  }();
+  static_assert(!broadcast_names<B>().first.empty(), "xsym: this op has no broadcast form in MXNet");
+  static constexpr op_names names{broadcast_names<B>().first, broadcast_names<B>().first};
+  static constexpr std::string_view alias = broadcast_names<B>().second;
   static constexpr unsigned gradient_inputs = unsigned(differentiable<B, 0>) | unsigned(differentiable<B, 1>) << 1;
 };
 
