@@ -178,13 +178,13 @@ nn_kernel make_stretch_backward(const graph_node& n, std::span<const tensor> in,
   return t == dtype::float32 ? stretch_backward<float>(space, x) : stretch_backward<double>(space, x);
 }
 
-}  // namespace
-
 // broadcast_to, broadcast_axis, broadcast_like: one input stretched to the output's shape.
 bool is_stretch(std::string_view op) {
   return op == ops::broadcast_to::names.mxnet || op == ops::broadcast_axis::names.mxnet ||
          op == ops::broadcast_like::names.mxnet;
 }
+
+}  // namespace
 
 nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
