@@ -140,7 +140,7 @@ nn_kernel make_binary_backward(const graph_node& n, std::span<const tensor> in, 
   expect_dims(n, in[0], space, "the head gradient");
   expect_dims(n, out[0], l, "output 0");
   expect_dims(n, out[1], r, "output 1");
-  const std::string_view forward = op_name(n).substr(std::string_view("_backward_").size());
+  const std::string_view forward = forward_name(op_name(n));
   nn_kernel k;
   with_broadcast_binary(forward, [&](const auto& e) {
     using B = typename std::remove_cvref_t<decltype(e)>::op;
@@ -168,7 +168,7 @@ nn_kernel stretch_backward(const dims& space, const dims& x) {
 }
 
 nn_kernel make_stretch_backward(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  const bool like = op_name(n).substr(10) == ops::broadcast_like::names.mxnet;
+  const bool like = forward_name(op_name(n)) == ops::broadcast_like::names.mxnet;
   expect_counts(n, in, like ? 4 : 3, out, like ? 2 : 1);
   const dtype t = common_dtype(n, in.first(3), out.first(1));
   if (!runs(t)) unsupported_dtype(n, t);
@@ -188,14 +188,14 @@ bool is_stretch(std::string_view op) {
 
 nn_kernel make_broadcast_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
-  const bool backward = op.starts_with("_backward_");
-  if (is_stretch(backward ? op.substr(10) : op)) return backward ? make_stretch_backward(n, in, out) : make_stretch(n, in, out);
+  const bool backward = is_backward_name(op);
+  if (is_stretch(forward_name(op))) return backward ? make_stretch_backward(n, in, out) : make_stretch(n, in, out);
   if (backward) return make_binary_backward(n, in, out);
   return make_binary(n, in, out);
 }
 
 bool is_broadcast_op(std::string_view op) {
-  if (op.starts_with("_backward_")) op.remove_prefix(std::string_view("_backward_").size());
+  op = forward_name(op);
   return is_stretch(op) || with_broadcast_binary(op, [](const auto&) {});
 }
 

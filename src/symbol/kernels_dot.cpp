@@ -153,14 +153,13 @@ nn_kernel make_backward(const plan& P, bool need_lhs, bool need_rhs) {
 }  // namespace
 
 bool is_dot_op(std::string_view op) {
-  if (op.starts_with("_backward_")) op.remove_prefix(10);
+  op = forward_name(op);
   return op == ops::dot::names.mxnet || op == ops::batch_dot::names.mxnet;
 }
 
 nn_kernel make_dot_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
-  std::string_view op = op_name(n);
-  const bool is_backward = op.starts_with("_backward_");
-  if (is_backward) op.remove_prefix(std::string_view("_backward_").size());
+  const bool is_backward = is_backward_name(op_name(n));
+  const std::string_view op = forward_name(op_name(n));
   if (!is_dot_op(op)) fail(n, "not a dot op");
   if (!is_backward) {
     expect_counts(n, in, 2, out, 1);

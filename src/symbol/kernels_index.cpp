@@ -176,13 +176,13 @@ nn_kernel make_index_backward(const graph_node& n, std::string_view op, std::spa
 }  // namespace
 
 bool is_index_op(std::string_view op) {
-  if (op.starts_with("_backward_")) op.remove_prefix(10);
+  op = forward_name(op);
   return op == ops::one_hot::names.mxnet || op == ops::pick::names.mxnet || op == ops::take::names.mxnet;
 }
 
 nn_kernel make_index_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
-  if (op.starts_with("_backward_")) return make_index_backward(n, op.substr(10), in, out);
+  if (is_backward_name(op)) return make_index_backward(n, forward_name(op), in, out);
   if (op == ops::one_hot::names.mxnet) return make_one_hot(n, in, out);
   if (op == ops::pick::names.mxnet) return make_pick(n, in, out);
   return make_take(n, in, out);

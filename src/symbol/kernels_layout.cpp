@@ -270,17 +270,16 @@ nn_kernel make_slice_channel_backward(const graph_node& n, std::span<const tenso
 }  // namespace
 
 bool is_layout_op(std::string_view op) {
-  if (op.starts_with("_backward_")) op.remove_prefix(10);
+  op = forward_name(op);
   return one_of(op, gathers) || one_of(op, copies) || op == ops::stack<1>::names.mxnet ||
          op == ops::where::names.mxnet || op == ops::slice_channel::names.mxnet;
 }
 
 nn_kernel make_layout_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   std::string_view op = op_name(n);
-  if (op.starts_with("_backward_") && op.substr(10) == ops::slice_channel::names.mxnet)
-    return make_slice_channel_backward(n, in, out);
-  if (op == ops::slice_channel::names.mxnet) return make_slice_channel(n, in, out);
-  if (op.starts_with("_backward_")) return make_layout_backward(n, op.substr(10), in, out);
+  if (forward_name(op) == ops::slice_channel::names.mxnet)
+    return is_backward_name(op) ? make_slice_channel_backward(n, in, out) : make_slice_channel(n, in, out);
+  if (is_backward_name(op)) return make_layout_backward(n, forward_name(op), in, out);
   if (one_of(op, gathers)) return make_gather(n, op, in, out);
   if (op == ops::stack<1>::names.mxnet) return make_stack(n, in, out);
   if (op == ops::where::names.mxnet) return make_where(n, in, out);

@@ -69,8 +69,7 @@ struct fold_geometry {
 fold_geometry geometry(const graph_node& n, const dims& data) {
   fold_geometry g;
   g.data = data;
-  const std::string_view op = op_name(n);
-  const std::string_view forward = op.starts_with("_backward_") ? op.substr(10) : op;
+  const std::string_view forward = forward_name(op_name(n));
   if (forward == ops::argmax::names.mxnet || forward == ops::argmin::names.mxnet) {
     const auto s = detail::parse_search(params(n), data.size());
     g.folded.assign(data.size(), !s.axis);
@@ -308,14 +307,13 @@ std::optional<row_reduction> as_row_reduction(const graph_node& n, const tensor&
 }
 
 bool is_reduce_op(std::string_view op) {
-  if (op.starts_with("_backward_")) op.remove_prefix(10);
-  return find_reducer(op) != nullptr;
+  return find_reducer(forward_name(op)) != nullptr;
 }
 
 nn_kernel make_reduce_kernel(const graph_node& n, std::span<const tensor> in, std::span<const tensor> out) {
   const std::string_view op = op_name(n);
-  const bool backward = op.starts_with("_backward_");
-  const reducer_name* r = find_reducer(backward ? op.substr(10) : op);
+  const bool backward = is_backward_name(op);
+  const reducer_name* r = find_reducer(forward_name(op));
   if (!r) fail(n, "is not a reduction");
   return backward ? make_backward(n, r->r, in, out) : make_forward(n, r->r, in, out);
 }

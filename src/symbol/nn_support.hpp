@@ -37,6 +37,13 @@ using detail::spatial_param;
 
 inline std::string_view op_name(const graph_node& n) { return n.def ? std::string_view(n.def->name) : std::string_view(n.op); }
 
+/// Whether op names a backward op (MXNet's `_backward_<op>`), and the forward op's name it
+/// stands for (`_backward_dot` -> `dot`; any other name as it is).
+inline bool is_backward_name(std::string_view op) { return op.starts_with("_backward_"); }
+inline std::string_view forward_name(std::string_view op) {
+  return is_backward_name(op) ? op.substr(std::string_view("_backward_").size()) : op;
+}
+
 [[noreturn]] inline void fail(const graph_node& n, const std::string& what) {
   throw error(std::string(op_name(n)) + " node '" + n.name + "': " + what);
 }
