@@ -62,7 +62,7 @@ void add_cast_from(kernel_table& t) {
 void add_backward(kernel_table& t) {
   [&]<class... U>(type_list<U...>) { (add<U, 0>(t), ...); }(ops::unary_ops{});
   [&]<class... B>(type_list<B...>) { (add_binary<B>(t), ...); }(ops::binary_ops{});
-  add<ops::clip, 0>(t);
+  [&]<class... P>(type_list<P...>) { (add<P, 0>(t), ...); }(ops::parameterized_ops{});
   add_cast_from<float>(t);
   add_cast_from<double>(t);
 }

@@ -1,5 +1,5 @@
 // The runtime Symbol's GPU kernels, part 4 of 4: the binary ops, both scalar forms of each
-// (`a + 1.5` and `1.5 - a`), clip, and the 36 casts.
+// (`a + 1.5` and `1.5 - a`), the ops with number attributes (clip, smooth_l1), and the 36 casts.
 #include "elementwise_launch.cuh"
 
 namespace xsym::cuda::elementwise {
@@ -14,8 +14,12 @@ void add_binary(kernel_table& t) {
   // A commutative op has one name for both scalar forms; the CPU table ends up with R for it, so
   // the GPU table takes R only (the same values, and half the kernels to compile).
   if constexpr (S::names.mxnet != R::names.mxnet)
-    t.ops[S::names.mxnet] = row([]<class T>(T) -> gpu_elementwise_launch { return &scalar_kernel<S, T>; });
-  t.ops[R::names.mxnet] = row([]<class T>(T) -> gpu_elementwise_launch { return &scalar_kernel<R, T>; });
+    t.ops[S::names.mxnet] = row([]<class T>(T) -> gpu_elementwise_launch { return &parameterized_kernel<S, T>; });
+  t.ops[R::names.mxnet] = row([]<class T>(T) -> gpu_elementwise_launch { return &parameterized_kernel<R, T>; });
+}
+template <class P>
+void add_parameterized(kernel_table& t) {
+  t.ops[P::names.mxnet] = row([]<class T>(T) -> gpu_elementwise_launch { return &parameterized_kernel<P, T>; });
 }
 template <class To>
 void add_casts_to(kernel_table& t) {
@@ -24,9 +28,9 @@ void add_casts_to(kernel_table& t) {
 }
 }  // namespace
 
-void add_binary_scalar_clip_cast(kernel_table& t) {
+void add_binary_scalar_parameterized_cast(kernel_table& t) {
   [&]<class... B>(type_list<B...>) { (add_binary<B>(t), ...); }(ops::binary_ops{});
-  t.ops[ops::clip::names.mxnet] = row([]<class T>(T) -> gpu_elementwise_launch { return &clip_kernel<T>; });
+  [&]<class... P>(type_list<P...>) { (add_parameterized<P>(t), ...); }(ops::parameterized_ops{});
   [&]<class... To>(type_list<To...>) { (add_casts_to<To>(t), ...); }(element_types{});
 }
 

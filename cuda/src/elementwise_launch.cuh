@@ -44,19 +44,12 @@ void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elem
   launch_node<T>(stream, n, out, F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}});
 }
 
+// An op with a parameter (a scalar form, clip, smooth_l1), read from the node's attributes.
 template <class Op, class T>
-void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p, void* stream) {
-  using F = lowered::apply<Op, T, in<T>>;
-  const T s = Op::template lower<T>(ops::scalar_value(p.scalar));
-  launch_node<T>(stream, n, out, F{s, {static_cast<const T*>(x[0])}});
-}
-
-template <class T>
-void clip_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p, void* stream) {
-  using P = ops::clip::lowered_param<T>;
-  using F = lowered::apply<ops::clip, P, in<T>>;
-  const P bounds = ops::clip::lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
-  launch_node<T>(stream, n, out, F{bounds, {static_cast<const T*>(x[0])}});
+void parameterized_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p,
+                          void* stream) {
+  using F = lowered::apply<Op, typename Op::template lowered_param<T>, in<T>>;
+  launch_node<T>(stream, n, out, F{lowered_param_of<Op, T>(p), {static_cast<const T*>(x[0])}});
 }
 
 template <class To, class From>

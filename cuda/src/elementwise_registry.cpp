@@ -22,7 +22,7 @@ const elementwise::kernel_table& table() {
     elementwise::add_unary_part_1(k);
     elementwise::add_unary_part_2(k);
     elementwise::add_unary_part_3(k);
-    elementwise::add_binary_scalar_clip_cast(k);
+    elementwise::add_binary_scalar_parameterized_cast(k);
     elementwise::add_backward(k);
     return k;
   }();

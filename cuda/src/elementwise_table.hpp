@@ -29,7 +29,7 @@ inline constexpr std::size_t unary_split_2 = 29;  // before tanh
 void add_unary_part_1(kernel_table& t);      // elementwise_unary_a.cu: unary ops [0, unary_split_1)
 void add_unary_part_2(kernel_table& t);      // elementwise_unary_b.cu: [unary_split_1, unary_split_2)
 void add_unary_part_3(kernel_table& t);      // elementwise_unary_c.cu: the rest
-void add_binary_scalar_clip_cast(kernel_table& t);  // elementwise_binary.cu
+void add_binary_scalar_parameterized_cast(kernel_table& t);  // elementwise_binary.cu
 void add_backward(kernel_table& t);  // elementwise_backward.cu: the _backward_ ops, float32 and float64
 
 }  // namespace xsym::cuda::elementwise

@@ -55,7 +55,7 @@ struct backward_table {
     [&]<class... O>(type_list<O...>) {
       ((add<O, 0>(), add<O, 1>(), add<ops::scalar<O, false>, 0>(), add<ops::scalar<O, true>, 0>()), ...);
     }(ops::binary_ops{});
-    add<ops::clip, 0>();
+    [&]<class... P>(type_list<P...>) { (add<P, 0>(), ...); }(ops::parameterized_ops{});
     // Inputs (g, out) of the target type, x and the result of the data's.
     [&]<class... Target>(type_list<Target...>) {
       ((cast[std::size_t(dtype_of<Target>)] = row([]<class Data>(Data) -> elementwise_fn {

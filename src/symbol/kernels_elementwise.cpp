@@ -55,19 +55,12 @@ void binary_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elem
                                                F{{}, {static_cast<const T*>(x[0])}, {static_cast<const T*>(x[1])}}});
 }
 
+// An op with a parameter (a scalar form, clip, smooth_l1), read from the node's attributes.
 template <class Op, class T>
-void scalar_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
-  using F = lowered::apply<Op, T, in<T>>;
-  T s = Op::template lower<T>(ops::scalar_value(p.scalar));
-  run_op<Op, T, 1>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{s, {static_cast<const T*>(x[0])}}});
-}
-
-template <class T>
-void clip_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
-  using P = ops::clip::lowered_param<T>;
-  using F = lowered::apply<ops::clip, P, in<T>>;
-  P bounds = ops::clip::lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
-  exec::run_range(0, n, exec::output_stage<T, F>{static_cast<T*>(out), F{bounds, {static_cast<const T*>(x[0])}}});
+void parameterized_kernel(const void* const* x, void* out, std::ptrdiff_t n, const elementwise_params& p) {
+  using P = typename Op::template lowered_param<T>;
+  using F = lowered::apply<Op, P, in<T>>;
+  run_op<Op, T, 1>(n, exec::output_stage<T, F>{static_cast<T*>(out), F{lowered_param_of<Op, T>(p), {static_cast<const T*>(x[0])}}});
 }
 
 template <class To, class From>
@@ -88,7 +81,9 @@ struct kernel_table {
     [&]<class... B>(type_list<B...>) {
       (add_binary<B>(), ...);
     }(ops::binary_ops{});
-    ops[ops::clip::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &clip_kernel<T>; });
+    [&]<class... P>(type_list<P...>) {
+      ((ops[P::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &parameterized_kernel<P, T>; })), ...);
+    }(ops::parameterized_ops{});
     [&]<class... To>(type_list<To...>) {
       ((cast[std::size_t(dtype_of<To>)] = row([]<class From>(From) -> elementwise_fn { return &cast_kernel<To, From>; })),
        ...);
@@ -103,8 +98,8 @@ struct kernel_table {
     // A commutative op has one name for both scalar forms: R's kernel serves it (the GPU table,
     // cuda/src/elementwise_binary.cu, does the same), and S's is never instantiated.
     if constexpr (S::names.mxnet != R::names.mxnet)
-      ops[S::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<S, T>; });
-    ops[R::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &scalar_kernel<R, T>; });
+      ops[S::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &parameterized_kernel<S, T>; });
+    ops[R::names.mxnet] = row([]<class T>(T) -> elementwise_fn { return &parameterized_kernel<R, T>; });
   }
 };
 
@@ -149,11 +144,9 @@ elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
     throw error(n.op + " node '" + n.name + "': no CPU kernel for " + std::string(dtype_name(in)) +
                 (in == out ? "" : " to " + std::string(dtype_name(out))) +
                 "; elementwise ops run float32, float64, uint8, int8, int32 and int64");
-  if (n.attrs.count("scalar")) k.params.scalar = number_attribute(n, "scalar");
-  if (n.def->name == ops::clip::names.mxnet || n.def->name == ops::backward<ops::clip, 0>::names.mxnet) {
-    k.params.a_min = number_attribute(n, "a_min");
-    k.params.a_max = number_attribute(n, "a_max");
-  }
+  const auto& names = n.def->number_attributes;
+  for (std::size_t j = 0; j < names.size() && j < ops::max_number_attributes; ++j)
+    k.params.numbers[j] = number_attribute(n, std::string(names[j]).c_str());
   return k;
 }
 

@@ -70,6 +70,7 @@ struct registry {
     d.hint = Op::names.hint;
     d.input_names = std::move(inputs);
     d.elementwise = true;
+    d.number_attributes = ops::number_attributes<Op>();
     d.infer_shape = infer_rules::elemwise_shape;
     d.infer_type = infer_rules::elemwise_type;
     add(std::move(d), alias);
@@ -90,6 +91,12 @@ struct registry {
      ...);
   }
 
+  template <class... P>
+  void add_parameterized(type_list<P...>) {
+    (add_elementwise<P>({"data"}), ...);
+    (add_backward<P, 0>({"data"}), ...);
+  }
+
   /// The backward op of input K of Op (ops/backward.hpp), as the gradient graphs of static
   /// graphs name it, and the forward op's gradient entry that points to it. Its kernels are the
   /// elementwise ones (kernels_backward.cpp); across a Cast its dtypes are the backward Cast's.
@@ -106,6 +113,7 @@ struct registry {
       d.input_names = {"ograd", "out"};
       d.input_names.insert(d.input_names.end(), forward_inputs.begin(), forward_inputs.end());
       d.elementwise = true;
+      d.number_attributes = ops::number_attributes<ops::backward<Op, K>>();
       d.infer_shape = infer_rules::elemwise_shape;
       d.infer_type = types;
       add(std::move(d));
@@ -141,8 +149,7 @@ struct registry {
   registry() {
     add_unary(ops::unary_ops{});
     add_binary(ops::binary_ops{});
-    add_elementwise<ops::clip>({"data"});
-    add_backward<ops::clip, 0>({"data"});
+    add_parameterized(ops::parameterized_ops{});
     {
       op_def cast;
       cast.name = "Cast";

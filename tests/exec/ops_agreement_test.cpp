@@ -260,12 +260,19 @@ auto cast_case() {
                    std::string("Cast to ") + ref::type_name<To>());
 }
 auto clip_case(ops::clip::param p) {
+  const ops::scalar_value lo = p.values[0], hi = p.values[1];
   return make_case([p](auto a, auto) { return xsym::detail::make_node<ops::clip>(p, a); },
-                   [p](auto x, auto) {
+                   [lo, hi](auto x, auto) {
                      using T = decltype(x);
-                     return ref::eval_clip(ref::to<T>(p.a_min.value), ref::to<T>(p.a_max.value), x);
+                     return ref::eval_clip(ref::to<T>(lo.value), ref::to<T>(hi.value), x);
                    },
-                   "clip(a, " + p.a_min.str() + ", " + p.a_max.str() + ")");
+                   "clip(a, " + lo.str() + ", " + hi.str() + ")");
+}
+// MXNet's formula in the element type rounds up to four times; the reference rounds once.
+auto smooth_l1_case(ops::scalar_value sigma) {
+  return make_case([sigma](auto a, auto) { return xsym::smooth_l1(a, sigma.value); },
+                   [sigma](auto x, auto) { return ref::eval_smooth_l1(ref::to<decltype(x)>(sigma.value), x); },
+                   "smooth_l1(a, " + sigma.str() + ")", tolerance{4u});
 }
 
 template <class... Op>
@@ -311,13 +318,15 @@ TEST_CASE("bind: every reversed scalar form `s op a`, with int and double scalar
   scalar_ops_agree<true>(ops::binary_ops{});
 }
 
-TEST_CASE("bind: clip and -a agree with the reference, for every dtype", "[exec][ops]") {
+TEST_CASE("bind: the ops with number attributes (clip, smooth_l1) and -a agree with the reference, for every dtype",
+          "[exec][ops]") {
   agree<1>(all_sizes, clip_case({-1.5, 2}), clip_case({0, 1}), clip_case({-100, 100.5}), clip_case({2, -1}),
            clip_case({-1e10, 1e10}),
            // the public spelling builds the same node
            make_case([](auto a, auto) { return xsym::clip(a, -1.5, 2); },
                      [](auto x, auto) { return ref::eval_clip(ref::to<decltype(x)>(-1.5), decltype(x)(2), x); },
                      "xsym::clip(a, -1.5, 2)"),
+           smooth_l1_case(1), smooth_l1_case(0.5), smooth_l1_case(3), smooth_l1_case(-2),
            // `-a` is `a * -1.0`: the scalar converted to T, so -1 for signed integers and,
            // saturated, 0 for uint8 (uint8 `-a` is all zeros; `negative(a)` wraps instead).
            make_case([](auto a, auto) { return -a; },

@@ -162,6 +162,13 @@ TEST_CASE("derivatives: clip against finite differences", "[derivative]") {
   for (double x : {-1.7, -0.3, 0.9, 1.6, 2.6}) check_input<ops::clip, 0>(p, std::array{x}, "clip");
 }
 
+TEST_CASE("derivatives: smooth_l1 against finite differences, in both of its parts", "[derivative]") {
+  // The quadratic part ends at |x| = 1 / sigma^2: 1, 4 and 0.25 here; no point lies near it.
+  for (double sigma : {1.0, 0.5, 2.0, -2.0})
+    for (double x : {-6.5, -3.1, -0.7, -0.05, 0.3, 0.45, 1.9, 6.5})
+      check_input<ops::smooth_l1, 0>(ops::smooth_l1::param{sigma}, std::array{x}, "smooth_l1");
+}
+
 namespace {
 template <class From, class To>
 void check_cast() {

@@ -39,6 +39,13 @@ struct sweep {
     if (ref::agrees<Op>(got, want)) return;
     fail(got, want, where);
   }
+  /// Floats at most `ulps` apart (ref::within_ulp), other types equal.
+  template <class T>
+  void expect_within(T got, T want, std::uint64_t ulps, const std::string& where) {
+    ++checked;
+    if (ref::within_ulp(got, want, ulps)) return;
+    fail(got, want, where);
+  }
   template <class T>
   void fail(T got, T want, const std::string& where) {
     if (++failures <= 8) FAIL_CHECK(what << " at " << where << ": got " << show(got) << ", expected " << show(want));
@@ -143,6 +150,10 @@ template <class T>
 T clip(T x, ops::scalar_value lo, ops::scalar_value hi) {
   return ops::clip::eval(ops::clip::lower<T>({lo, hi}), x);
 }
+template <class T>
+T smooth_l1(T x, ops::scalar_value sigma) {
+  return ops::smooth_l1::eval(ops::smooth_l1::lower<T>({sigma}), x);
+}
 template <class To, class From>
 To cast(From x) {
   return ops::cast<To>::eval(ops::no_param{}, x);
@@ -194,11 +205,28 @@ TEMPLATE_TEST_CASE("clip agrees with the reference", "[ops][element]", float, do
   sweep s{std::string("clip<") + ref::type_name<T>() + ">"};
   for (const auto& b : bounds) {
     const auto lowered = ops::clip::lower<T>(b);
-    s.expect(lowered.lo, ref::to<T>(b.a_min.value), "a_min " + b.a_min.str());
-    s.expect(lowered.hi, ref::to<T>(b.a_max.value), "a_max " + b.a_max.str());
+    const auto [a_min, a_max] = b.values;
+    s.expect(lowered.values[0], ref::to<T>(a_min.value), "a_min " + a_min.str());
+    s.expect(lowered.values[1], ref::to<T>(a_max.value), "a_max " + a_max.str());
     for (T x : ref::interesting<T>())
-      s.expect(ops::clip::eval(lowered, x), ref::eval_clip(ref::to<T>(b.a_min.value), ref::to<T>(b.a_max.value), x),
-               "[" + b.a_min.str() + ", " + b.a_max.str() + "] x=" + show(x));
+      s.expect(ops::clip::eval(lowered, x), ref::eval_clip(ref::to<T>(a_min.value), ref::to<T>(a_max.value), x),
+               "[" + a_min.str() + ", " + a_max.str() + "] x=" + show(x));
+  }
+  s.finish();
+}
+
+TEMPLATE_TEST_CASE("smooth_l1 agrees with the reference", "[ops][element]", float, double, std::int32_t, std::int64_t,
+                   std::int8_t, std::uint8_t) {
+  using T = TestType;
+  sweep s{std::string("smooth_l1<") + ref::type_name<T>() + ">"};
+  for (double sigma : {1.0, 0.5, 2.0, 3.0, -2.0, 0.1}) {
+    const auto lowered = ops::smooth_l1::lower<T>({sigma});
+    s.expect(lowered.values[0], ref::to<T>(sigma), "scalar " + show(sigma));
+    for (T x : ref::interesting<T>()) {
+      // MXNet's formula in T rounds up to four times; the reference rounds once.
+      s.expect_within(ops::smooth_l1::eval(lowered, x), ref::eval_smooth_l1(ref::to<T>(sigma), x), 4,
+                      "sigma=" + show(sigma) + " x=" + show(x));
+    }
   }
   s.finish();
 }
@@ -390,6 +418,18 @@ TEST_CASE("NaN propagates through maximum, minimum, relu and clip", "[ops][eleme
   CHECK(clip(7.0, 2, -1) == -1.0);           // inverted bounds: above a_max gives a_max first
   CHECK(clip(0.0, 2, -1) == -1.0);
   CHECK(clip(-3.0, 2, -1) == 2.0);            // ... then below a_min gives a_min
+}
+
+TEST_CASE("smooth_l1 gives MXNet's documented values", "[ops][element]") {
+  // MXNet's docstring: smooth_l1([1, 2, 3, 4]) = [0.5, 1.5, 2.5, 3.5] with scalar 1.
+  for (float x : {1.0f, 2.0f, 3.0f, 4.0f}) CHECK(smooth_l1(x, 1) == x - 0.5f);
+  CHECK(smooth_l1(-3.0, 1) == 2.5);       // |x| - 0.5 / sigma^2
+  CHECK(smooth_l1(0.5, 1) == 0.125);      // 0.5 (sigma x)^2 inside |x| < 1 / sigma^2
+  CHECK(smooth_l1(0.5, 2) == 0.375);      // sigma 2: the quadratic part ends at 0.25
+  CHECK(smooth_l1(0.125f, -2) == 0.03125f);  // sigma enters squared
+  CHECK(is_nan(smooth_l1(fnan, 1)));
+  CHECK(smooth_l1(-dinf, 1) == dinf);
+  CHECK(smooth_l1(3, 1) == 2);  // integers: computed in double, then truncated
 }
 
 TEST_CASE("comparisons give 0 or 1 in the element type", "[ops][element]") {

@@ -250,6 +250,21 @@ T eval_clip(T lo, T hi, T x) {
   return x;
 }
 
+/// smooth_l1 with sigma s (already converted to T), from its definition: 0.5 (s x)^2 where
+/// |x| < 1 / s^2, else |x| - 0.5 / s^2; floats computed in long double and rounded once,
+/// integers computed in double and saturated (via_double).
+template <class T>
+T eval_smooth_l1(T s, T x) {
+  auto f = [](auto sigma, auto v) {
+    using R = decltype(v);
+    const R sq = R(sigma) * R(sigma);
+    const R magnitude = v < 0 ? -v : v;
+    return magnitude * sq >= R(1) ? magnitude - R(0.5) / sq : R(0.5) * v * v * sq;
+  };
+  if constexpr (is_float<T>) return T(f((long double)s, (long double)x));
+  else return saturate<T>(f(double(s), double(x)));
+}
+
 // ---- comparing results ---------------------------------------------------------------------
 
 /// Equal values, or both NaN; +0.0 and -0.0 differ when compare_zero_signs.
@@ -278,6 +293,13 @@ std::uint64_t ulp_distance(T a, T b) {
   };
   __int128 d = key(a) - key(b);
   return static_cast<std::uint64_t>(d < 0 ? -d : d);
+}
+
+/// got and want are the same (ref::same), or floats at most `ulps` apart.
+template <class T>
+bool within_ulp(T got, T want, std::uint64_t ulps) {
+  if constexpr (is_float<T>) return same(got, want) || ulp_distance(got, want) <= ulps;
+  else return same(got, want);
 }
 
 /// got agrees with the reference want of op Op: the same (ref::same), or for an `approximate`

@@ -235,8 +235,11 @@ TEST_CASE("operator spellings build the table's nodes", "[ops][table]") {
   CHECK((-a).param.str() == "-1.0");
   CHECK((a + 1.5).param.str() == "1.5");
   auto c = xsym::clip(a, 0, 1.5);
-  CHECK(c.param.a_min.str() == "0");
-  CHECK(c.param.a_max.str() == "1.5");
+  CHECK(c.param.values[0].str() == "0");  // a_min
+  CHECK(c.param.values[1].str() == "1.5");  // a_max
+  CHECK(ops::clip::attrs(c.param) == ops::attributes{{"a_max", "1.5"}, {"a_min", "0"}});
+  STATIC_REQUIRE(std::is_same_v<decltype(xsym::smooth_l1(a, 1)), xsym::node<ops::smooth_l1, A>>);
+  CHECK(ops::smooth_l1::attrs(xsym::smooth_l1(a, 2.5).param) == ops::attributes{{"scalar", "2.5"}});
 }
 
 TEST_CASE("scalar_value::str writes numbers as Python's str()", "[ops][table]") {

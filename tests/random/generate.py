@@ -3,7 +3,7 @@
 
 Each graph is a generic builder over 1 to 4 variables: a random sequence of 2 to 12 ops drawn
 from the whole operator table (every unary op, every binary op as operator or function, scalar
-forms with the scalar on either side, unary minus, clip, casts), where operands are picked from
+forms with the scalar on either side, unary minus, clip, smooth_l1, casts), where operands are picked from
 the variables and the earlier results, so subexpressions get shared. Every value no op reads is
 an output (a group). Every element type is
 drawn; casts switch a branch to another type, and binary ops only join values of one type.
@@ -142,9 +142,13 @@ def graph(rng, index, file_index):
             inputs = [a]
         elif kind < 0.9:
             expr, exact, dt, jumps, inputs = f"-{a.expr}", True, a.dtype, False, [a]
-        elif kind < 0.95:
+        elif kind < 0.93:
             lo, hi = sorted(rng.sample([-2, -1, 0, 1, 2, 3], 2))
             expr, exact, dt, jumps, inputs = f"xsym::clip({a.expr}, {lo}, {hi})", True, a.dtype, False, [a]
+        elif kind < 0.95:
+            sigma = rng.choice(["1", "0.5", "2", "-1.5"])
+            expr, dt, jumps, inputs = f"xsym::smooth_l1({a.expr}, {sigma})", a.dtype, False, [a]
+            exact = a.dtype not in FLOATS
         else:
             dt = rng.choice(list(TYPES))
             expr = f"xsym::cast<{TYPES[dt]}>({a.expr})"

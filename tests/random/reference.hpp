@@ -61,13 +61,21 @@ element_rule scalar_rule() {
   };
 }
 
-inline element_rule clip_rule() {
+// An op with number attributes (clip, smooth_l1): the values converted to the element type
+// first (MXNet's DType(value)), then widened as the input is.
+template <class Op>
+element_rule parameterized_rule() {
   return [](dtype in, dtype, const std::vector<long double>& x, const graph_node& n) {
     long double r = 0;
     visit_element_type(in, [&]<class T>(T) {
       using C = compute_t<T>;
-      auto lowered = ops::clip::lower<T>({ops::scalar_value(attribute(n, "a_min")), ops::scalar_value(attribute(n, "a_max"))});
-      r = static_cast<T>(ops::clip::eval(ops::clip::lowered_param<C>{C(lowered.lo), C(lowered.hi)}, C(static_cast<T>(x[0]))));
+      typename Op::param given{};
+      for (std::size_t k = 0; k < Op::attribute_names.size(); ++k)
+        given.values[k] = ops::scalar_value(attribute(n, std::string(Op::attribute_names[k]).c_str()));
+      const auto lowered = Op::template lower<T>(given);
+      typename Op::template lowered_param<C> widened{};
+      for (std::size_t k = 0; k < Op::attribute_names.size(); ++k) widened.values[k] = C(lowered.values[k]);
+      r = static_cast<T>(Op::eval(widened, C(static_cast<T>(x[0]))));
     });
     return r;
   };
@@ -93,7 +101,8 @@ inline const std::unordered_map<std::string, element_rule>& rules() {
         m.emplace(std::string(ops::scalar<B, true>::names.mxnet), scalar_rule<ops::scalar<B, true>>())),
        ...);
     }(ops::binary_ops{});
-    m["clip"] = clip_rule();
+    [&]<class... P>(type_list<P...>) { ((m[std::string(P::names.mxnet)] = parameterized_rule<P>()), ...); }(
+        ops::parameterized_ops{});
     m["Cast"] = cast_rule();
     return m;
   }();

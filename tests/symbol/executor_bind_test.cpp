@@ -1092,6 +1092,46 @@ TEST_CASE("executor: a per_op intermediate read as both inputs of a node", "[exe
   }
 }
 
+TEST_CASE("executor: smooth_l1 from MXNet's JSON on every path, and an error naming its missing scalar",
+          "[executor]") {
+  // What `mx.sym.smooth_l1(data, scalar=2.0, name='loss')` writes, with a plus to fuse into.
+  const std::string json = R"({
+  "nodes": [
+    {"op": "null", "name": "data", "inputs": []},
+    {"op": "smooth_l1", "name": "loss", "attrs": {"scalar": "2.0"}, "inputs": [[0, 0, 0]]},
+    {"op": "_plus_scalar", "name": "_plusscalar0", "attrs": {"scalar": "1"}, "inputs": [[1, 0, 0]]}
+  ],
+  "arg_nodes": [0],
+  "node_row_ptr": [0, 1, 2, 3],
+  "heads": [[2, 0, 0]],
+  "attrs": {"mxnet_version": ["int", 10900]}
+})";
+  Symbol s = Symbol::from_json(json);
+  CHECK(s.to_json().find(R"("attrs": {"scalar": "2.0"})") != std::string::npos);
+  const std::size_t n = 3000;
+  std::vector<float> xv = values(n, 3);
+  std::vector<double> want(n);
+  for (std::size_t k = 0; k < n; ++k) {  // sigma^2 = 4: quadratic for |x| < 0.25
+    const double x = xv[k], ax = std::fabs(x);
+    want[k] = (ax < 0.25 ? 2.0 * x * x : ax - 0.125) + 1.0;
+  }
+  for (auto path : interpreted_paths) {
+    INFO("path " << xsym::execution_path_name(path));
+    auto ex = s.bind(xsym::cpu(), {{"data", f32(xv)}}, on(path));
+    ex.forward();
+    check_close(ex.outputs()[0].to_vector<float>(), want, 1e-6, 1e-7);
+  }
+  std::string bare = json;
+  bare.replace(bare.find(R"("attrs": {"scalar": "2.0"}, )"), std::string(R"("attrs": {"scalar": "2.0"}, )").size(), "");
+  Symbol without = Symbol::from_json(bare);
+  try {
+    (void)without.bind(xsym::cpu(), {{"data", f32(xv)}}, on(execution_path::per_op));
+    FAIL("bound a smooth_l1 node without its scalar");
+  } catch (const xsym::error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("'loss'") && Catch::Contains("'scalar'") && Catch::Contains("missing"));
+  }
+}
+
 TEST_CASE("executor: mixed dtypes through Cast on the interpreted paths", "[executor]") {
   auto x = Symbol::variable("x");
   auto r = xsym::cast(xsym::exp(x), xsym::dtype::float64) * 2.0;

@@ -31,6 +31,7 @@ TEST_CASE("print: to_string writes a Symbol as an expression", "[symbol][print]"
   auto y = Symbol::variable("y");
   CHECK(xsym::to_string((x * y) + xsym::sqrt(x)) == "(x * y) + sqrt(x)");
   CHECK(xsym::to_string(3 - xsym::clip(x, 0, 1)) == "3 - clip(x, 0, 1)");
+  CHECK(xsym::to_string(xsym::smooth_l1(x, 2) * 2) == "smooth_l1(x, 2) * 2");
   CHECK(xsym::to_string(xsym::cast(x, xsym::dtype::int32)) == "Cast(x, dtype=int32)");
   // Network ops MXNet's way: inputs, then the attributes in MXNet's (sorted) order.
   auto fc = Symbol::create("FullyConnected", {Symbol::variable("data")}, {{"num_hidden", "128"}}, "fc1");

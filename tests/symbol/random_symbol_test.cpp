@@ -308,6 +308,21 @@ native_rule native_scalar() {
   };
 }
 
+// An op with number attributes (clip, smooth_l1), in the element type.
+template <class Op>
+native_rule native_parameterized() {
+  return [](dtype in, dtype, const std::vector<long double>& x, const xsym::graph_node& n) {
+    long double r = 0;
+    xsym::visit_element_type(in, [&]<class T>(T) {
+      typename Op::param given{};
+      for (std::size_t k = 0; k < Op::attribute_names.size(); ++k)
+        given.values[k] = xsym::ops::scalar_value(number_attribute(n, std::string(Op::attribute_names[k]).c_str()));
+      r = Op::eval(Op::template lower<T>(given), static_cast<T>(x[0]));
+    });
+    return r;
+  };
+}
+
 const std::map<std::string, native_rule>& native_rules() {
   static const auto table = [] {
     std::map<std::string, native_rule> m;
@@ -320,15 +335,9 @@ const std::map<std::string, native_rule>& native_rules() {
         into.emplace(std::string(xsym::ops::scalar<B, true>::names.mxnet), native_scalar<xsym::ops::scalar<B, true>>())),
        ...);
     }(m, xsym::ops::binary_ops{});
-    m["clip"] = [](dtype in, dtype, const std::vector<long double>& x, const xsym::graph_node& n) {
-      long double r = 0;
-      xsym::visit_element_type(in, [&]<class T>(T) {
-        auto bounds = xsym::ops::clip::lower<T>({xsym::ops::scalar_value(number_attribute(n, "a_min")),
-                                                 xsym::ops::scalar_value(number_attribute(n, "a_max"))});
-        r = xsym::ops::clip::eval(bounds, static_cast<T>(x[0]));
-      });
-      return r;
-    };
+    []<class... P>(std::map<std::string, native_rule>& into, xsym::type_list<P...>) {
+      ((into[std::string(P::names.mxnet)] = native_parameterized<P>()), ...);
+    }(m, xsym::ops::parameterized_ops{});
     m["Cast"] = [](dtype in, dtype out, const std::vector<long double>& x, const xsym::graph_node&) {
       long double r = 0;
       xsym::visit_element_type(in, [&]<class From>(From) {

@@ -40,12 +40,13 @@ std::vector<double> values(std::size_t n, double offset) {
   return v;
 }
 
-// A graph with shared nodes, scalars, a binary op with two differentiable inputs, clip and a
-// value used several times: the summation order decides the bits.
+// A graph with shared nodes, scalars, a binary op with two differentiable inputs, clip,
+// smooth_l1 in both of its parts (a crosses 0.25) and a value used several times: the summation order decides the bits.
 auto shared_graph() {
   auto t = xsym::exp(a * 0.5);
   auto u = t * b + xsym::clip(b, 0.2, 0.9);
-  return xsym::tanh(u) * t + xsym::maximum(u, c) / (t + 2.0) - xsym::sqrt(xsym::abs(c) + 1.0);
+  return xsym::tanh(u) * t + xsym::maximum(u, c) / (t + 2.0) - xsym::sqrt(xsym::abs(c) + 1.0) +
+         xsym::smooth_l1(c, 0.5) * xsym::smooth_l1(a, 2);
 }
 
 xsym::bind_options with_path(xsym::execution_path p) {

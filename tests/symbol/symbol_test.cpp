@@ -171,6 +171,9 @@ TEST_CASE("runtime names follow MXNet's name manager", "[symbol][naming]") {
   REQUIRE(xsym::cast<double>(data).attr("dtype") == "float64");
   REQUIRE(xsym::cast(data, xsym::dtype::int32).attr("dtype") == "int32");
   REQUIRE(xsym::clip(data, 0, 1.5).list_attr() == xsym::attr_map{{"a_max", "1.5"}, {"a_min", "0"}});
+  auto loss = xsym::smooth_l1(data, 1.0);
+  REQUIRE(loss.name() == "smooth_l10");
+  REQUIRE(loss.list_attr() == xsym::attr_map{{"scalar", "1.0"}});
 }
 
 TEST_CASE("runtime-built symbols write MXNet's JSON byte for byte", "[symbol][json]") {

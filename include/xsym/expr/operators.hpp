@@ -48,11 +48,16 @@ XSYM_UNARY_OPS(XSYM_UNARY_FUNCTION)
 XSYM_UNARY_FUNCTION(identity)
 #undef XSYM_UNARY_FUNCTION
 
-/// `clip(a, a_min, a_max)`: every element limited to [a_min, a_max].
-template <expression E, scalar_operand S1, scalar_operand S2>
-constexpr auto clip(E e, S1 a_min, S2 a_max) {
-  return detail::make_node<ops::clip>({a_min, a_max}, e);
-}
+// `clip(a, a_min, a_max)`, `smooth_l1(a, scalar)`: one function for each op with number
+// attributes, which it takes in the order of the op's attribute_names (ops/parameterized.hpp).
+#define XSYM_PARAMETERIZED_FUNCTION(tag)                                              \
+  template <expression E, scalar_operand... S>                                        \
+    requires(sizeof...(S) == ops::tag::attribute_names.size())                        \
+  constexpr auto tag(E e, S... values) {                                              \
+    return detail::make_node<ops::tag>(typename ops::tag::param{values...}, e);       \
+  }
+XSYM_PARAMETERIZED_OPS(XSYM_PARAMETERIZED_FUNCTION)
+#undef XSYM_PARAMETERIZED_FUNCTION
 
 /// `cast<T>(a)`: MXNet's `Cast` to element type T; the only op whose output dtype differs from
 /// its input's.

@@ -3,10 +3,12 @@
 //   std::cout << e;        <Symbol _plus0>            MXNet's repr; a group: <Symbol group [a, b]>
 //   xsym::to_string(e);    (A * B) + (C * D)          the graph as an expression
 // The expression form spells each op as the C++ API does: operators infix with their scalars
-// (`A + 1.5`, `2 - A`), functions by name (`exp(A)`, `maximum(A, B)`, `clip(A, 0, 1)`), and any
+// (`A + 1.5`, `2 - A`), functions by name (`exp(A)`, `maximum(A, B)`, `clip(A, 0, 1)`, `smooth_l1(A, 1.0)`), and any
 // other op MXNet's way, with its attributes (`FullyConnected(data, fc1_weight, fc1_bias,
 // num_hidden=128)`). A node used twice is printed twice: the expression is a tree.
+#include <algorithm>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -51,6 +53,15 @@ constexpr op_spelling spelling_of(std::string_view op) {
   return direct.text.empty() ? reversed : direct;
 }
 
+// The number attributes of an op with such (ops/parameterized.hpp), as its function takes them.
+inline std::span<const std::string_view> number_attributes_of(std::string_view op) {
+  std::span<const std::string_view> found;
+  [&]<class... P>(type_list<P...>) {
+    ((op == P::names.mxnet ? void(found = P::attribute_names) : void()), ...);
+  }(ops::parameterized_ops{});
+  return found;
+}
+
 inline std::string print_entry(const graph_description& d, described_node::input in);
 
 inline std::string print_operand(const graph_description& d, described_node::input in) {
@@ -79,9 +90,9 @@ inline std::string print_entry(const graph_description& d, described_node::input
   for (const auto& i : n.inputs) add(print_entry(d, i));
   if (!s.text.empty() && scalar != n.attrs.end() && n.inputs.size() == 1) {  // maximum(A, 2)
     args = s.reversed ? cat(scalar->second, ", ", args) : cat(args, ", ", scalar->second);
-  } else if (n.op == ops::clip::names.mxnet && n.attrs.count("a_min") && n.attrs.count("a_max")) {
-    add(n.attrs.at("a_min"));
-    add(n.attrs.at("a_max"));
+  } else if (auto numbers = number_attributes_of(n.op);
+             !numbers.empty() && std::ranges::all_of(numbers, [&](std::string_view k) { return n.attrs.count(std::string(k)); })) {
+    for (std::string_view k : numbers) add(n.attrs.at(std::string(k)));  // clip(A, 0, 1)
   } else {
     for (const auto& [key, value] : n.attrs)
       if (!key.starts_with("__")) add(cat(key, "=", value));

@@ -1,12 +1,14 @@
 #pragma once
 // THE operator table. Every op is defined here once: its MXNet name and node-name hint, its kind
-// (kinds.hpp), its integer rule and cost class (kinds.hpp), and its element function. The static graph, the executors, and later JSON, the
-// runtime registry, the GPU kernels and gradients all read these entries; adding an op is one
-// entry here, its line in `all_ops` at the bottom, and its tests.
+// (kinds.hpp), its integer rule and cost class (kinds.hpp), its attributes (parameterized.hpp),
+// its element function and its derivative. The static graph, the executors, JSON, the runtime
+// registry, the CPU and GPU kernels and the gradients all read these entries; adding an op is
+// one entry here, its line in the op list of its kind, and its tests.
 //
 // Element functions follow MXNet's mshadow_op.h: NaN propagates through maximum, minimum,
 // relu and clip; comparisons give 0 or 1 in the input's type; integer arithmetic never has
 // undefined behaviour (arithmetic.hpp).
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <numbers>
@@ -17,6 +19,7 @@
 #include "arithmetic.hpp"
 #include "kinds.hpp"
 #include "math.hpp"
+#include "parameterized.hpp"
 #include "scalar_value.hpp"
 #include "special.hpp"
 
@@ -287,6 +290,7 @@ struct scalar {
   static constexpr bool reversed = Reversed;
   static constexpr int arity = 1;
   static constexpr op_names names = Reversed ? B::rscalar_names : B::scalar_names;
+  static constexpr std::array<std::string_view, 1> attribute_names{"scalar"};
   using param = scalar_value;
   template <class T>
   using lowered_param = T;
@@ -308,29 +312,34 @@ struct scalar {
   }
 };
 
+// The unary ops with number attributes (parameterized.hpp), and the C++ functions that make
+// them: `clip(a, 0, 1)` takes the attributes in the order of the entry's attribute_names.
+#define XSYM_PARAMETERIZED_OPS(X) \
+  X(clip)                         \
+  X(smooth_l1)
+
 /// `clip(a, a_min, a_max)`: limits every element to [a_min, a_max]; NaN passes through.
-struct clip {
-  static constexpr int arity = 1;
+struct clip : parameterized<clip, 2, exact, op_cost::cheap> {
   static constexpr op_names names{"clip", "clip"};
-  struct param {
-    scalar_value a_min, a_max;
-    friend constexpr bool operator==(const param&, const param&) = default;
-  };
-  template <class T>
-  struct lowered_param { T lo, hi; };
-  template <class T>
-  static constexpr lowered_param<T> lower(const param& p) {
-    return {arith::convert<T>(p.a_min.value), arith::convert<T>(p.a_max.value)};
-  }
-  static attributes attrs(const param& p) { return {{"a_max", p.a_max.str()}, {"a_min", p.a_min.str()}}; }
-  template <class T>
-  XSYM_HD XSYM_INLINE static T eval(lowered_param<T> p, T x) {
-    return x > p.hi ? p.hi : x < p.lo ? p.lo : x;
-  }
+  static constexpr std::array<std::string_view, 2> attribute_names{"a_min", "a_max"};
+  template <class T> XSYM_HD static T apply(T x, T lo, T hi) { return x > hi ? hi : x < lo ? lo : x; }
   /// The gradient passes where x is within the bounds, inclusively (and where x is NaN).
-  template <int K, class T>
-  XSYM_HD XSYM_INLINE static T gradient(lowered_param<T> p, T g, T, T x) {
-    return x > p.hi || x < p.lo ? T(0) : g;
+  template <class T> XSYM_HD static T derivative(T g, T, T x, T lo, T hi) { return x > hi || x < lo ? T(0) : g; }
+};
+
+/// `smooth_l1(a, scalar)`: MXNet's smooth L1 loss with sigma = scalar, Huber's loss at delta = 1
+/// when sigma is 1: 0.5 (sigma x)^2 where |x| < 1 / sigma^2, |x| - 0.5 / sigma^2 elsewhere.
+/// The formula and its order of operations are mshadow_op.h's (smooth_l1_loss, smooth_l1_gradient).
+struct smooth_l1 : parameterized<smooth_l1, 1, via_double, op_cost::cheap> {
+  static constexpr op_names names{"smooth_l1", "smooth_l1"};
+  static constexpr std::array<std::string_view, 1> attribute_names{"scalar"};
+  template <class T> XSYM_HD static T apply(T x, T sigma) {
+    const T bsq = sigma * sigma, ibsq = T(1) / bsq;
+    return x > ibsq ? x - T(0.5) * ibsq : x < -ibsq ? -x - T(0.5) * ibsq : T(0.5) * x * x * bsq;
+  }
+  template <class T> XSYM_HD static T derivative(T g, T, T x, T sigma) {
+    const T bsq = sigma * sigma, ibsq = T(1) / bsq;
+    return g * (x > ibsq ? T(1) : x < -ibsq ? T(-1) : bsq * x);
   }
 };
 
@@ -359,5 +368,10 @@ using unary_ops = type_list<XSYM_UNARY_OPS(XSYM_OP_TAG_COMMA) identity>;
 #undef XSYM_OP_TAG_COMMA
 using binary_ops = type_list<plus, minus, mul, div, mod, power, maximum, minimum, hypot, equal,
                              not_equal, greater, greater_equal, lesser, lesser_equal>;
+template <class Void, class... Op>
+type_list<Op...> without_first(type_list<Void, Op...>);
+#define XSYM_COMMA_OP_TAG(tag) , tag
+using parameterized_ops = decltype(without_first(type_list<void XSYM_PARAMETERIZED_OPS(XSYM_COMMA_OP_TAG)>{}));
+#undef XSYM_COMMA_OP_TAG
 
 }  // namespace xsym::ops

@@ -7,32 +7,25 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
-#include <type_traits>
 
 #include "../core/dtype.hpp"
 #include "../ops/table.hpp"
 
 namespace xsym {
 
-/// The run-time parameters of an elementwise node, read from its attributes at bind: the same
-/// struct for the CPU kernels (src/symbol/kernels.hpp) and the GPU ones.
+/// The run-time parameters of an elementwise node, read from its attributes at bind: the values
+/// of its op's number attributes (ops::number_attributes: `scalar` of the scalar forms, clip's
+/// `a_min` and `a_max`), in the op's order. The same struct for the CPU kernels
+/// (src/symbol/kernels.hpp) and the GPU ones.
 struct elementwise_params {
-  double scalar = 0;            // `scalar` of the scalar forms (_plus_scalar, ...)
-  double a_min = 0, a_max = 0;  // clip
+  double numbers[ops::max_number_attributes] = {};
 };
 
-/// Op's parameter lowered to element type T, from a node's run-time parameters: the scalar of
-/// the scalar forms, clip's bounds, nothing for the others (and for their `_backward_` ops, which
-/// take their forward op's parameter). The CPU and GPU kernels share it.
+/// Op's parameter lowered to element type T, from a node's run-time parameters (a `_backward_`
+/// op takes its forward op's). The CPU and GPU kernels share it.
 template <class Op, class T>
 typename Op::template lowered_param<T> lowered_param_of(const elementwise_params& p) {
-  using param = typename Op::param;
-  if constexpr (std::is_same_v<param, ops::scalar_value>)
-    return Op::template lower<T>(ops::scalar_value(p.scalar));
-  else if constexpr (std::is_same_v<param, ops::clip::param>)
-    return Op::template lower<T>({ops::scalar_value(p.a_min), ops::scalar_value(p.a_max)});
-  else
-    return Op::template lower<T>(param{});
+  return Op::template lower<T>(ops::param_of_numbers<Op>(p.numbers));
 }
 
 /// Enqueues out[i] = op(in[0][i], in[1][i], ...) for i in [0, n) on `stream`, a cudaStream_t of

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ struct op_def {
   std::vector<std::uint32_t> mutated_inputs; // FMutateInputs: these inputs are auxiliary states
   bool elementwise = false;                  // one shape and one dtype for all inputs and outputs
   bool casts = false;                        // output dtype from the "dtype" attribute (Cast)
+  /// An elementwise op's number attributes, which its kernels take (ops/parameterized.hpp):
+  /// "scalar" of the scalar forms, clip's "a_min" and "a_max"; a backward op has its forward op's.
+  std::span<const std::string_view> number_attributes;
   /// Inputs that depend on attributes (FullyConnected with no_bias drops "bias"); null: all.
   std::size_t (*count_inputs)(const std::map<std::string, std::string>& attrs) = nullptr;
   /// Outputs, all visible, that depend on attributes (SliceChannel's num_outputs); null: the

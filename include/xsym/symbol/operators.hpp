@@ -45,11 +45,16 @@ XSYM_UNARY_OPS(XSYM_SYMBOL_UNARY)
 XSYM_SYMBOL_UNARY(identity)
 #undef XSYM_SYMBOL_UNARY
 
-/// `clip(s, a_min, a_max)`.
-template <scalar_operand S1, scalar_operand S2>
-Symbol clip(const Symbol& s, S1 a_min, S2 a_max) {
-  return detail::make_symbol<ops::clip>({s}, ops::clip::attrs({a_min, a_max}));
-}
+// `clip(s, a_min, a_max)`, `smooth_l1(s, scalar)`: each op with number attributes
+// (ops/parameterized.hpp), which it takes in the order of the op's attribute_names.
+#define XSYM_SYMBOL_PARAMETERIZED(tag)                                                        \
+  template <scalar_operand... S>                                                              \
+    requires(sizeof...(S) == ops::tag::attribute_names.size())                                \
+  Symbol tag(const Symbol& s, S... values) {                                                  \
+    return detail::make_symbol<ops::tag>({s}, ops::tag::attrs(typename ops::tag::param{values...})); \
+  }
+XSYM_PARAMETERIZED_OPS(XSYM_SYMBOL_PARAMETERIZED)
+#undef XSYM_SYMBOL_PARAMETERIZED
 
 /// `cast<T>(s)` and `cast(s, dtype)`: MXNet's Cast.
 template <element_type T>
