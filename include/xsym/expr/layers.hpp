@@ -6,6 +6,10 @@
 // name are a compile-time error. They run, forward and backward, as the graph's Symbol in the
 // runtime executor (symbol/bind_network.hpp), and build Symbols with the same spellings
 // (symbol/network_symbols.hpp).
+#include <cstddef>
+#include <string_view>
+#include <utility>
+
 #include "../ops/network.hpp"
 #include "tensor_functions.hpp"
 
@@ -18,23 +22,29 @@ inline constexpr no_bias_t no_bias{};
 
 namespace detail {
 
-template <fixed_string A, fixed_string B>
-constexpr auto joined_name() {
-  fixed_string<A.size() + B.size() + 1> s;
-  for (std::size_t i = 0; i < A.size(); ++i) s.v[i] = A.v[i];
-  for (std::size_t i = 0; i < B.size(); ++i) s.v[A.size() + i] = B.v[i];
+/// `<Layer>_<input>`: the name MXNet gives the variable it creates for input K of a layer named
+/// Layer (`fc1_weight`), from the input names of the layer's op descriptor.
+template <class Op, fixed_string Layer, std::size_t K>
+constexpr auto input_variable_name() {
+  constexpr std::string_view input = Op::inputs[K];
+  fixed_string<Layer.size() + 1 + input.size() + 1> s;
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < Layer.size(); ++i) s.v[at++] = Layer.v[i];
+  s.v[at++] = '_';
+  for (char c : input) s.v[at++] = c;
   return s;
 }
-/// The variable `<Layer><suffix>` that a named layer creates (`fc1_weight`).
-template <fixed_string Layer, fixed_string Suffix>
-using layer_variable = var<name_t<joined_name<Layer, Suffix>()>>;
+template <class Op, fixed_string Layer, std::size_t K>
+using layer_variable = var<name_t<input_variable_name<Op, Layer, K>()>>;
 
 /// A layer node of Op on `data` and the variables `<Name>_<input>` MXNet would create for its
 /// other inputs. A Symbol gets them from Symbol::create, which makes the same variables.
-template <class Op, fixed_string Name, fixed_string... Suffix, class E>
+template <class Op, fixed_string Name, class E>
 constexpr auto layer_node(const typename Op::param& p, const E& data) {
   if constexpr (expression<E>)
-    return tensor_node<Op, Name>(p, data, layer_variable<Name, Suffix>{}...);
+    return [&]<std::size_t... K>(std::index_sequence<K...>) {
+      return tensor_node<Op, Name>(p, data, layer_variable<Op, Name, K + 1>{}...);
+    }(std::make_index_sequence<Op::inputs.size() - 1>{});
   else
     return tensor_node<Op, Name>(p, data);
 }
@@ -52,12 +62,12 @@ constexpr auto layer_node(const typename Op::param& p, const E& data) {
   template <fixed_string Name = "", graph_operand E>                                                  \
   constexpr auto layer(const E& data, const Param& attributes) {                                      \
     XSYM_LAYER_NEEDS_NAME(layer, "<name>_weight, <name>_bias");                                       \
-    return detail::layer_node<Op<true>, Name, "_weight", "_bias">(attributes, data);                  \
+    return detail::layer_node<Op<true>, Name>(attributes, data);                  \
   }                                                                                                   \
   template <fixed_string Name = "", graph_operand E>                                                  \
   constexpr auto layer(const E& data, no_bias_t, const Param& attributes) {                           \
     XSYM_LAYER_NEEDS_NAME(layer, "<name>_weight");                                                    \
-    return detail::layer_node<Op<false>, Name, "_weight">(attributes, data);                          \
+    return detail::layer_node<Op<false>, Name>(attributes, data);                          \
   }                                                                                                   \
   template <fixed_string Name = "", graph_operand E, graph_operand W, graph_operand B>                \
   constexpr auto layer(const E& data, const W& weight, const B& bias, const Param& attributes) {      \
@@ -80,7 +90,7 @@ XSYM_WEIGHTED_LAYER(Convolution, ops::convolution, ops::convolution_param)
 template <fixed_string Name = "", graph_operand E>
 constexpr auto BatchNorm(const E& data, const ops::batch_norm_param& attributes = {}) {
   XSYM_LAYER_NEEDS_NAME(BatchNorm, "<name>_gamma, <name>_beta, <name>_moving_mean, <name>_moving_var");
-  return detail::layer_node<ops::batch_norm, Name, "_gamma", "_beta", "_moving_mean", "_moving_var">(attributes, data);
+  return detail::layer_node<ops::batch_norm, Name>(attributes, data);
 }
 template <fixed_string Name = "", graph_operand E, graph_operand G, graph_operand B, graph_operand M, graph_operand V>
 constexpr auto BatchNorm(const E& data, const G& gamma, const B& beta, const M& moving_mean, const V& moving_var,
@@ -123,7 +133,7 @@ constexpr auto Dropout(const E& data, const ops::dropout_param& attributes = {})
 template <fixed_string Name = "", graph_operand E>
 constexpr auto SoftmaxOutput(const E& data, const ops::softmax_output_param& attributes = {}) {
   XSYM_LAYER_NEEDS_NAME(SoftmaxOutput, "<name>_label");
-  return detail::layer_node<ops::softmax_output, Name, "_label">(attributes, data);
+  return detail::layer_node<ops::softmax_output, Name>(attributes, data);
 }
 template <fixed_string Name = "", graph_operand E, graph_operand L>
 constexpr auto SoftmaxOutput(const E& data, const L& label, const ops::softmax_output_param& attributes = {}) {
@@ -136,7 +146,7 @@ constexpr auto SoftmaxOutput(const E& data, const L& label, const ops::softmax_o
   template <fixed_string Name = "", graph_operand E>                                              \
   constexpr auto layer(const E& data, const ops::regression_output_param& attributes = {}) {      \
     XSYM_LAYER_NEEDS_NAME(layer, "<name>_label");                                                 \
-    return detail::layer_node<Op, Name, "_label">(attributes, data);                              \
+    return detail::layer_node<Op, Name>(attributes, data);                              \
   }                                                                                               \
   template <fixed_string Name = "", graph_operand E, graph_operand L>                             \
   constexpr auto layer(const E& data, const L& label, const ops::regression_output_param& attributes = {}) { \
