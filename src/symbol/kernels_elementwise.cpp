@@ -108,10 +108,13 @@ const kernel_table& table() {
   return t;
 }
 
-double number_attribute(const graph_node& n, const char* key) {
+double number_attribute(const graph_node& n, std::string_view name) {
+  const std::string key(name);
   auto it = n.attrs.find(key);
-  if (it == n.attrs.end())
+  if (it == n.attrs.end()) {
+    if (auto d = ops::number_attribute_default(name)) return *d;
     throw error(n.op + " node '" + n.name + "': the attribute '" + key + "' is missing");
+  }
   const char* text = it->second.c_str();
   char* end = nullptr;
   errno = 0;
@@ -146,7 +149,7 @@ elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
                 "; elementwise ops run float32, float64, uint8, int8, int32 and int64");
   const auto& names = n.def->number_attributes;
   for (std::size_t j = 0; j < names.size() && j < ops::max_number_attributes; ++j)
-    k.params.numbers[j] = number_attribute(n, std::string(names[j]).c_str());
+    k.params.numbers[j] = number_attribute(n, names[j]);
   return k;
 }
 

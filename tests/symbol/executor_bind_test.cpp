@@ -1092,7 +1092,7 @@ TEST_CASE("executor: a per_op intermediate read as both inputs of a node", "[exe
   }
 }
 
-TEST_CASE("executor: smooth_l1 from MXNet's JSON on every path, and an error naming its missing scalar",
+TEST_CASE("executor: smooth_l1 from MXNet's JSON on every path, its scalar 1 by default, clip's bounds required",
           "[executor]") {
   // What `mx.sym.smooth_l1(data, scalar=2.0, name='loss')` writes, with a plus to fuse into.
   const std::string json = R"({
@@ -1121,14 +1121,25 @@ TEST_CASE("executor: smooth_l1 from MXNet's JSON on every path, and an error nam
     ex.forward();
     check_close(ex.outputs()[0].to_vector<float>(), want, 1e-6, 1e-7);
   }
+  // Without its scalar, sigma is MXNet 1.9's default (NumpyBinaryScalarParam's scalar = 1).
   std::string bare = json;
-  bare.replace(bare.find(R"("attrs": {"scalar": "2.0"}, )"), std::string(R"("attrs": {"scalar": "2.0"}, )").size(), "");
-  Symbol without = Symbol::from_json(bare);
+  const std::string attrs = R"("attrs": {"scalar": "2.0"}, )";
+  bare.replace(bare.find(attrs), attrs.size(), "");
+  auto ex = Symbol::from_json(bare).bind(xsym::cpu(), {{"data", f32(xv)}}, on(execution_path::per_op));
+  ex.forward();
+  for (std::size_t k = 0; k < n; ++k) {
+    const double x = xv[k], ax = std::fabs(x);
+    want[k] = (ax < 1 ? 0.5 * x * x : ax - 0.5) + 1.0;
+  }
+  check_close(ex.outputs()[0].to_vector<float>(), want, 1e-6, 1e-7);
+  // clip's bounds have no default: a missing one is an error naming the node and the attribute.
+  auto x = Symbol::variable("x");
+  Symbol clipped = Symbol::create("clip", {x}, {{"a_min", "0"}}, "bounded");
   try {
-    (void)without.bind(xsym::cpu(), {{"data", f32(xv)}}, on(execution_path::per_op));
-    FAIL("bound a smooth_l1 node without its scalar");
+    (void)clipped.bind(xsym::cpu(), {{"x", f32(xv)}}, on(execution_path::per_op));
+    FAIL("bound a clip node without a_max");
   } catch (const xsym::error& e) {
-    CHECK_THAT(e.what(), Catch::Contains("'loss'") && Catch::Contains("'scalar'") && Catch::Contains("missing"));
+    CHECK_THAT(e.what(), Catch::Contains("'bounded'") && Catch::Contains("'a_max'") && Catch::Contains("missing"));
   }
 }
 

@@ -7,6 +7,7 @@
 // take the values from a node's attributes at bind (number_attributes, param_of_numbers).
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -85,6 +86,14 @@ constexpr std::span<const std::string_view> number_attributes() {
   if constexpr (requires { typename Op::forward_op; }) return number_attributes<typename Op::forward_op>();
   else if constexpr (requires { Op::attribute_names; }) return Op::attribute_names;
   else return {};
+}
+
+/// MXNet's default of number attribute `name` where a node omits it: MXNet 1.9 parses every
+/// `scalar` attribute (the scalar forms, smooth_l1) with NumpyBinaryScalarParam, whose default is
+/// 1; the others (clip's bounds) are required.
+constexpr std::optional<double> number_attribute_default(std::string_view name) {
+  if (name == "scalar") return 1.0;
+  return std::nullopt;
 }
 
 /// The most number attributes an elementwise op has.
