@@ -241,7 +241,8 @@ namespace {
 long kernel_calls = 0;
 
 /// exp, counting its calls on the host (the simulated launch runs the kernel body there).
-struct counted_exp : xsym::ops::unary<counted_exp, xsym::ops::integers::via_double, xsym::ops::op_cost::math> {
+struct counted_exp : xsym::ops::unary<counted_exp, xsym::ops::integers::via_double, xsym::ops::op_cost::math,
+                                             xsym::ops::exactness::approximate> {
   static constexpr xsym::ops::op_names names{"exp", "counted"};
   template <class T>
   XSYM_HD static T apply(T x) {

@@ -5,9 +5,11 @@
 
 #include "reference.cpp"
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <random>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -229,6 +231,67 @@ TEMPLATE_TEST_CASE("smooth_l1 agrees with the reference", "[ops][element]", floa
     }
   }
   s.finish();
+}
+
+namespace {
+
+// The claim of exactness rounded_once (ops/kinds.hpp): float32 results are the float64
+// computation rounded once. Checked on the interesting values and random bit patterns.
+std::vector<float> float_inputs(std::size_t random_count) {
+  std::vector<float> v = ref::interesting<float>();
+  std::mt19937 rng(20261207);
+  for (std::size_t k = 0; k < random_count; ++k) v.push_back(std::bit_cast<float>(std::uint32_t(rng())));
+  return v;
+}
+
+template <class... Op>
+void unary_rounded_once(xsym::type_list<Op...>) {
+  const auto xs = float_inputs(1 << 16);
+  (
+      [&] {
+        if constexpr (ops::exactness_of<Op>() == ops::exactness::rounded_once) {
+          sweep s{std::string(Op::names.mxnet) + ": float32 is float64 rounded once"};
+          for (float x : xs)
+            s.expect(Op::eval(ops::no_param{}, x), float(Op::eval(ops::no_param{}, double(x))), "x=" + show(x));
+          s.finish();
+        }
+      }(),
+      ...);
+}
+
+template <class... Op>
+void binary_rounded_once(xsym::type_list<Op...>) {
+  const auto xs = float_inputs(1 << 8);  // every pair: 2^16 and more
+  (
+      [&] {
+        if constexpr (ops::exactness_of<Op>() == ops::exactness::rounded_once) {
+          sweep s{std::string(Op::names.mxnet) + ": float32 is float64 rounded once"};
+          for (float a : xs)
+            for (float b : xs)
+              s.expect(Op::eval(ops::no_param{}, a, b), float(Op::eval(ops::no_param{}, double(a), double(b))),
+                       "a=" + show(a) + " b=" + show(b), zero_signs_checked<Op>);
+          s.finish();
+        }
+      }(),
+      ...);
+}
+
+}  // namespace
+
+TEST_CASE("exactness: the ops said to be rounded once give float64's result rounded to float32", "[ops][element]") {
+  unary_rounded_once(ops::unary_ops{});
+  binary_rounded_once(ops::binary_ops{});
+  // The classes the tests rely on, pinned.
+  using enum ops::exactness;
+  STATIC_REQUIRE(ops::exactness_of<ops::sqrt>() == rounded_once);
+  STATIC_REQUIRE(ops::exactness_of<ops::div>() == rounded_once);
+  STATIC_REQUIRE(ops::exactness_of<ops::clip>() == rounded_once);
+  STATIC_REQUIRE(ops::exactness_of<ops::cast<std::int8_t>>() == rounded_once);
+  STATIC_REQUIRE(ops::exactness_of<ops::degrees>() == fixed_order);
+  STATIC_REQUIRE(ops::exactness_of<ops::smooth_l1>() == fixed_order);
+  STATIC_REQUIRE(ops::exactness_of<ops::exp>() == approximate);
+  STATIC_REQUIRE(ops::exactness_of<ops::softsign>() == approximate);
+  STATIC_REQUIRE(ops::exactness_of<ops::scalar<ops::power, true>>() == approximate);
 }
 
 TEMPLATE_TEST_CASE("Cast agrees with the reference for every pair of element types", "[ops][element]", float,

@@ -11,7 +11,8 @@
 //      same bits (NaN equal to NaN): they evaluate the same element functions in the same order;
 //   3. reference: each output agrees with a float64 reference evaluation (reference.hpp):
 //      exactly for integer dtypes and for graphs whose ops are exact (+ - * / %, comparisons,
-//      maximum, minimum, rounding, clip, casts, ...: the table's `integers::exact`); otherwise
+//      maximum, minimum, rounding, sqrt, clip, casts, ...: the descriptors' exactness
+//      rounded_once, ops/kinds.hpp); otherwise
 //      within 64 ulp or 1e-5 (float32) / 1e-12 (float64) relative to max(1, |reference|);
 //      float32's bound for every output when an inexact float32 value is cast to float64.
 //      Where the graph feeds an inexact result into a discontinuous op (floor, sign, a

@@ -2,38 +2,50 @@
 """Writes random expression graphs as a C++ test source for tests/random/check_graph.hpp.
 
 Each graph is a generic builder over 1 to 4 variables: a random sequence of 2 to 12 ops drawn
-from the whole operator table (every unary op, every binary op as operator or function, scalar
-forms with the scalar on either side, unary minus, clip, smooth_l1, casts), where operands are picked from
-the variables and the earlier results, so subexpressions get shared. Every value no op reads is
-an output (a group). Every element type is
-drawn; casts switch a branch to another type, and binary ops only join values of one type.
+from the whole operator table, read from include/xsym/ops/table.hpp (every unary op, every
+binary op as operator or function, scalar forms with the scalar on either side, unary minus,
+clip, smooth_l1, casts), where operands are picked from the variables and the earlier results,
+so subexpressions get shared. Every value no op reads is an output (a group). Every element type
+is drawn; casts switch a branch to another type, and binary ops only join values of one type.
 A quarter of the graphs in float32, float64, int32 and int64 use untyped variables (the dtype
 comes from the bound arrays). The output is deterministic in (seed, file index).
 
 Usage: generate.py --seed S --file K --graphs N --out path.cpp
 """
 import argparse
+import os
 import random
+import re
+import sys
 
-# The operator table (include/xsym/ops/table.hpp): name -> exact for floats too. "Exact" ops give
-# the same bits whether computed in the element type or in double and rounded back.
-UNARY = {
-    "negative": True, "abs": True, "sign": True, "round": True, "rint": True, "ceil": True,
-    "floor": True, "trunc": True, "fix": True, "square": True, "sqrt": False, "rsqrt": False,
-    "cbrt": False, "rcbrt": False, "reciprocal": True, "exp": False, "expm1": False, "log": False,
-    "log2": False, "log10": False, "log1p": False, "sin": False, "cos": False, "tan": False,
-    "arcsin": False, "arccos": False, "arctan": False, "sinh": False, "cosh": False, "tanh": False,
-    "arcsinh": False, "arccosh": False, "arctanh": False, "degrees": False, "radians": False,
-    "relu": True, "sigmoid": False, "softsign": False, "erf": False, "gamma": False,
-    "logical_not": True, "identity": True,
-}
-# Binary ops: (C++ spelling, is an operator, exact for floats).
-BINARY = [
-    ("+", True, True), ("-", True, True), ("*", True, True), ("/", True, True), ("%", True, True),
-    ("==", True, True), ("!=", True, True), (">", True, True), (">=", True, True), ("<", True, True),
-    ("<=", True, True), ("power", False, False), ("pow", False, False), ("maximum", False, True),
-    ("minimum", False, True), ("hypot", False, False),
-]
+# The operator table, read from include/xsym/ops/table.hpp: every unary op (name -> exact for
+# floats too) and every binary spelling (C++ spelling, is an operator, exact for floats). "Exact"
+# is the descriptor's exactness rounded_once (ops/kinds.hpp): the same bits whether computed in
+# the element type or in double and rounded back, as the reference computes.
+TABLE_HPP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "include", "xsym", "ops",
+                         "table.hpp")
+
+
+def read_table(path=TABLE_HPP):
+    with open(path) as f:
+        text = f.read()
+    unary = {name: exactness == "rounded_once"
+             for name, exactness in re.findall(r"^\s*X\((\w+), (?:exact|via_double), (?:cheap|math), (\w+),", text, re.M)}
+    unary["identity"] = True
+    binary_exact = {name: exactness in (None, "", "rounded_once")
+                    for name, exactness in re.findall(
+                        r"^struct (\w+) : binary<\w+, \w+(?:, op_cost::\w+)?(?:, exactness::(\w+))?>", text, re.M)}
+    spellings = re.search(r"#define XSYM_BINARY_OPERATORS\(X\)(.*?)\n\n", text, re.S).group(1)
+    binary = []
+    for function, tag in re.findall(r"X\(([^,]+), (\w+)\)", spellings):
+        is_operator = function.startswith("operator")
+        binary.append((function[len("operator"):] if is_operator else function, is_operator, binary_exact[tag]))
+    if len(unary) < 40 or len(binary) < 16:
+        sys.exit(f"generate.py: could not read the operator table from {path}")
+    return unary, binary
+
+
+UNARY, BINARY = read_table()
 # Ops whose result jumps: a 1-ulp change of an inexact input may change it completely.
 DISCONTINUOUS = {"sign", "round", "rint", "ceil", "floor", "trunc", "fix", "logical_not",
                  "%", "==", "!=", ">", ">=", "<", "<="}

@@ -7,9 +7,9 @@
 // made through the C++ spelling of operators.hpp or through Symbol::create with the op's MXNet
 // name and attributes. Operands are the variables and earlier results, so subexpressions are
 // shared; binary ops only join values of one dtype; every value nobody reads is an output.
-// tests/random/generate.py makes the same kind of graph for the static path; this file follows
-// its rules (which op results are exact, which ops jump) and tests/random/check_graph.hpp's
-// comparison rules. A third of the graphs are cast-heavy: casts between element types of
+// tests/random/generate.py makes the same kind of graph for the static path; both take which op
+// results are exact from the op descriptors (their exactness), this file follows its rule of
+// which ops jump, and tests/random/check_graph.hpp's comparison rules. A third of the graphs are cast-heavy: casts between element types of
 // different sizes are what the per-op memory plan (buffers reused in place) must get right.
 // For each graph:
 //   - to_json -> from_json -> to_json gives the same text;
@@ -113,18 +113,27 @@ struct literal {
   }
 };
 
+// float_exact: the op's float result is the same bits computed in the element type or in double
+// and rounded back, as the reference computes (the descriptor's exactness, ops/kinds.hpp).
 struct unary_op {
   std::string_view tag, mxnet;
+  bool float_exact;
   Symbol (*apply)(const Symbol&);
 };
 struct binary_op {
   std::string_view spelling, tag, mxnet, scalar_name, rscalar_name;
+  bool float_exact;
   Symbol (*apply)(const Symbol&, const Symbol&);
   Symbol (*apply_scalar)(const Symbol&, const literal&, bool reversed);
 };
 
+template <class Op>
+constexpr bool exact_in_double() {
+  return xsym::ops::exactness_of<Op>() == xsym::ops::exactness::rounded_once;
+}
+
 #define XSYM_RANDOM_UNARY(tag, ...) \
-  unary_op{#tag, xsym::ops::tag::names.mxnet, [](const Symbol& s) { return xsym::tag(s); }},
+  unary_op{#tag, xsym::ops::tag::names.mxnet, exact_in_double<xsym::ops::tag>(), [](const Symbol& s) { return xsym::tag(s); }},
 const std::vector<unary_op>& unary_table() {
   static const std::vector<unary_op> table{XSYM_UNARY_OPS(XSYM_RANDOM_UNARY) XSYM_RANDOM_UNARY(identity)};
   return table;
@@ -137,6 +146,7 @@ const std::vector<unary_op>& unary_table() {
             xsym::ops::tag::names.mxnet,                                                                   \
             xsym::ops::scalar<xsym::ops::tag, false>::names.mxnet,                                         \
             xsym::ops::scalar<xsym::ops::tag, true>::names.mxnet,                                          \
+            exact_in_double<xsym::ops::tag>(),                                                             \
             [](const Symbol& l, const Symbol& r) { return xsym::function(l, r); },                         \
             [](const Symbol& a, const literal& s, bool reversed) {                                         \
               return s.visit([&](auto v) { return reversed ? xsym::function(v, a) : xsym::function(a, v); }); \
@@ -147,26 +157,6 @@ const std::vector<binary_op>& binary_table() {
 }
 #undef XSYM_RANDOM_BINARY
 
-// tests/random/generate.py's lists: whether an op's float result is exact (the same bits computed
-// in the element type or in double and rounded back: the reference computes in double), by tag.
-const std::map<std::string_view, bool>& float_exact() {
-  static const std::map<std::string_view, bool> table{
-      {"negative", true}, {"abs", true},     {"sign", true},       {"round", true},       {"rint", true},
-      {"ceil", true},     {"floor", true},   {"trunc", true},      {"fix", true},         {"square", true},
-      {"sqrt", false},    {"rsqrt", false},  {"cbrt", false},      {"rcbrt", false},      {"reciprocal", true},
-      {"exp", false},     {"expm1", false},  {"log", false},       {"log2", false},       {"log10", false},
-      {"log1p", false},   {"sin", false},    {"cos", false},       {"tan", false},        {"arcsin", false},
-      {"arccos", false},  {"arctan", false}, {"sinh", false},      {"cosh", false},       {"tanh", false},
-      {"arcsinh", false}, {"arccosh", false}, {"arctanh", false},  {"degrees", false},    {"radians", false},
-      {"relu", true},     {"sigmoid", false}, {"softsign", false}, {"erf", false},        {"gamma", false},
-      {"logical_not", true}, {"zeros_like", true}, {"ones_like", true}, {"identity", true},
-      // binary ops
-      {"plus", true},     {"minus", true},   {"mul", true},        {"div", true},         {"mod", true},
-      {"equal", true},    {"not_equal", true}, {"greater", true},  {"greater_equal", true}, {"lesser", true},
-      {"lesser_equal", true}, {"power", false}, {"maximum", true}, {"minimum", true},     {"hypot", false},
-  };
-  return table;
-}
 // Ops whose result jumps: a 1-ulp change of an inexact input may change it completely.
 const std::set<std::string_view>& discontinuous_ops() {
   static const std::set<std::string_view> table{"sign",  "round",     "rint",    "ceil",          "floor",
@@ -174,7 +164,6 @@ const std::set<std::string_view>& discontinuous_ops() {
                                                 "not_equal", "greater", "greater_equal", "lesser", "lesser_equal"};
   return table;
 }
-bool is_float_exact(std::string_view tag) { return float_exact().at(tag); }
 bool jumps(std::string_view tag) { return discontinuous_ops().count(tag) > 0; }
 
 Symbol cast_to(const Symbol& s, dtype t, random_source& rng) {
@@ -464,7 +453,7 @@ elementwise_graph make_elementwise_graph(random_source& rng) {
     if (kind < 0.33) {
       const unary_op& op = rng.choose(unary_table());
       s = by_name ? Symbol::create(op.mxnet, {a.symbol}) : op.apply(a.symbol);
-      exact = is_float_exact(op.tag) || !is_float(a.type);
+      exact = op.float_exact || !is_float(a.type);
       jump = jumps(op.tag);
       text = std::string(op.tag) + "(" + a.name + ")";
     } else if (kind < 0.6) {
@@ -473,7 +462,7 @@ elementwise_graph make_elementwise_graph(random_source& rng) {
       inputs.push_back(ib);
       const ew_value& b = pool[ib];
       s = by_name ? Symbol::create(op.mxnet, {a.symbol, b.symbol}) : op.apply(a.symbol, b.symbol);
-      exact = is_float_exact(op.tag) || !is_float(a.type);
+      exact = op.float_exact || !is_float(a.type);
       jump = jumps(op.tag);
       text = std::string(op.spelling) + "(" + a.name + ", " + b.name + ")";
     } else if (kind < 0.78) {
@@ -482,7 +471,7 @@ elementwise_graph make_elementwise_graph(random_source& rng) {
       const bool reversed = rng.chance(0.5);
       s = by_name ? Symbol::create(reversed ? op.rscalar_name : op.scalar_name, {a.symbol}, {{"scalar", lit.text()}})
                   : op.apply_scalar(a.symbol, lit, reversed);
-      exact = is_float_exact(op.tag) || !is_float(a.type);
+      exact = op.float_exact || !is_float(a.type);
       jump = jumps(op.tag);
       text = std::string(op.spelling) + (reversed ? "(" + lit.text() + ", " + a.name + ")" : "(" + a.name + ", " + lit.text() + ")");
     } else if (kind < 0.83) {
@@ -908,14 +897,8 @@ constexpr int mixed_graphs = 60;
 
 TEST_CASE("runtime random graphs draw from the whole operator table", "[random]") {
   std::set<std::string_view> unary, binary;
-  for (const auto& op : unary_table()) {
-    unary.insert(op.mxnet);
-    CHECK(float_exact().count(op.tag) == 1);
-  }
-  for (const auto& op : binary_table()) {
-    binary.insert(op.mxnet);
-    CHECK(float_exact().count(op.tag) == 1);
-  }
+  for (const auto& op : unary_table()) unary.insert(op.mxnet);
+  for (const auto& op : binary_table()) binary.insert(op.mxnet);
   const auto table_unary = []<class... U>(xsym::type_list<U...>) {
     return std::set<std::string_view>{U::names.mxnet...};
   }(xsym::ops::unary_ops{});

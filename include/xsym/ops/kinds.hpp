@@ -76,21 +76,40 @@ constexpr op_cost cost_of() {
   else return op_cost::cheap;
 }
 
+/// How exactly an op's floating-point result is determined, for the tests to choose their bound:
+enum class exactness {
+  rounded_once,  // the op computed in double and rounded once to the element type: the bits of
+                 // every path and device, and of a reference computed in double (+ - * / sqrt,
+                 // comparisons, rounding, maximum, clip, Cast ...)
+  fixed_order,   // a fixed sequence of float operations: the same bits on every path and device
+                 // (no FMA contraction), not those of the double computation (degrees, smooth_l1)
+  approximate,   // a math function: xsym's own on the CPU, CUDA's on the GPU, each within a few ulp
+};
+
+/// Op's exactness; a scalar form's is its binary op's, a Cast's rounded_once.
+template <class Op>
+constexpr exactness exactness_of() {
+  if constexpr (requires { Op::float_exactness; }) return Op::float_exactness;
+  else if constexpr (requires { typename Op::binary_op; }) return exactness_of<typename Op::binary_op>();
+  else return exactness::rounded_once;
+}
+
 /// What an op's derivative returns for an input whose gradient is zero everywhere (sign, the
 /// comparisons, round, ...): the gradient graph leaves such paths out (MXNet's MakeZeroGradNodes).
 struct zero_gradient {};
 
 /// Base of elementwise ops with `arity` inputs and no parameter; `Rule` says how integers are
-/// computed, `Cost` how long the element function is. The entry adds `names`,
-/// `template <class T> static T apply(T...)` and its derivative: `derivative(g, out, x)` for a
+/// computed, `Cost` how long the element function is, `Exactness` how exact its float results
+/// are. The entry adds `names`, `template <class T> static T apply(T...)` and its derivative: `derivative(g, out, x)` for a
 /// unary op, `dlhs(g, out, a, b)` and `drhs(g, out, a, b)` for a binary one, where g is the
 /// gradient of the output `out`. A derivative returns the gradient of its input (g times the
 /// local derivative, in MXNet's order of operations) or zero_gradient.
-template <class Op, int Arity, integers Rule, op_cost Cost>
+template <class Op, int Arity, integers Rule, op_cost Cost, exactness Exactness>
 struct elementwise {
   static constexpr int arity = Arity;
   static constexpr integers integer_rule = Rule;
   static constexpr op_cost cost = Cost;
+  static constexpr exactness float_exactness = Exactness;
   using param = no_param;
   template <class T>
   using lowered_param = no_param;
@@ -110,9 +129,9 @@ struct elementwise {
   }
 };
 
-template <class Op, integers Rule, op_cost Cost = op_cost::cheap>
-using unary = elementwise<Op, 1, Rule, Cost>;
-template <class Op, integers Rule, op_cost Cost = op_cost::cheap>
-using binary = elementwise<Op, 2, Rule, Cost>;
+template <class Op, integers Rule, op_cost Cost = op_cost::cheap, exactness Exactness = exactness::rounded_once>
+using unary = elementwise<Op, 1, Rule, Cost, Exactness>;
+template <class Op, integers Rule, op_cost Cost = op_cost::cheap, exactness Exactness = exactness::rounded_once>
+using binary = elementwise<Op, 2, Rule, Cost, Exactness>;
 
 }  // namespace xsym::ops

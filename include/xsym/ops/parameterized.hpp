@@ -37,11 +37,12 @@ struct lowered_numbers {
 /// `static constexpr std::array<std::string_view, N> attribute_names`, its element function
 /// `template <class T> static T apply(T x, T p...)` and its derivative
 /// `derivative(T g, T out, T x, T p...)` (as elementwise's, kinds.hpp).
-template <class Op, std::size_t N, integers Rule, op_cost Cost>
+template <class Op, std::size_t N, integers Rule, op_cost Cost, exactness Exactness>
 struct parameterized {
   static constexpr int arity = 1;
   static constexpr integers integer_rule = Rule;
   static constexpr op_cost cost = Cost;
+  static constexpr exactness float_exactness = Exactness;
   using param = numbers<N>;
   template <class T>
   using lowered_param = lowered_numbers<T, N>;

@@ -98,7 +98,7 @@ struct mod : binary<mod, exact> {
   template <class T> XSYM_HD static T dlhs(T g, T, T, T) { return g; }
   template <class T> XSYM_HD static T drhs(T g, T, T a, T b) { return g * -std::floor(a / b); }
 };
-struct power : binary<power, exact, op_cost::math> {
+struct power : binary<power, exact, op_cost::math, exactness::approximate> {
   static constexpr op_names names{"_power", "_power"};
   static constexpr op_names scalar_names{"_power_scalar", "_powerscalar"};
   static constexpr op_names rscalar_names{"_rpower_scalar", "_rpowerscalar"};
@@ -128,7 +128,7 @@ struct minimum : binary<minimum, exact> {
   // `minimum(s, a)` is MXNet's `_minimum_scalar(a, scalar=s)` too: g * (a <= s), 1 at a tie.
   template <class T> XSYM_HD static T drhs_scalar(T g, T out, T s, T x) { return dlhs(g, out, x, s); }
 };
-struct hypot : binary<hypot, via_double, op_cost::math> {
+struct hypot : binary<hypot, via_double, op_cost::math, exactness::approximate> {
   static constexpr op_names names{"_hypot", "_hypot"};
   static constexpr op_names scalar_names{"_hypot_scalar", "_hypotscalar"};
   static constexpr op_names rscalar_names = scalar_names;
@@ -201,68 +201,68 @@ struct lesser_equal : binary<lesser_equal, exact> {
   X(hypot, hypot)
 
 // ---- unary ops: exact for integers where the result is an integer anyway -------------------
-// X(tag, integer rule, cost (kinds.hpp), derivative, body of `template <class T> static T apply(T x)`); the MXNet
-// name and the hint are the tag. The derivative is an expression in the output's gradient g, the
+// X(tag, integer rule, cost, exactness (kinds.hpp), derivative, body of
+// `template <class T> static T apply(T x)`); the MXNet name and the hint are the tag. The derivative is an expression in the output's gradient g, the
 // output `out` and the input x (all of type T), or zero_gradient{} (ops/kinds.hpp). The
 // static graph expands this list into the functions `xsym::exp(e)`, ...
-#define XSYM_UNARY_OPS(X)                                                                                  \
-  X(negative, exact, cheap, (-g), return arith::neg(x);)                                                         \
-  X(abs, exact, cheap, (g * apply_as<sign>(x)),                                                                   \
-    if constexpr (arith::is_float<T>) return std::abs(x); else return x < T(0) ? arith::neg(x) : x;)       \
-  X(sign, exact, cheap, zero_gradient{}, return x < T(0) ? T(-1) : x > T(0) ? T(1) : T(0);)                                  \
-  X(round, exact, cheap, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::round(x);)         \
-  X(rint, exact, cheap, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::rint(x);)           \
-  X(ceil, exact, cheap, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::ceil(x);)           \
-  X(floor, exact, cheap, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::floor(x);)         \
-  X(trunc, exact, cheap, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)         \
-  X(fix, exact, cheap, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);)           \
-  X(square, exact, cheap, (g * (T(2) * x)), return arith::mul(x, x);)                                             \
-  X(sqrt, via_double, math, (g * (T(0.5) / out)), return std::sqrt(x);)                                          \
-  X(rsqrt, via_double, math, (g * (T(-0.5) / (apply_as<sqrt>(x) * x))),                                          \
-    XSYM_MATH(return math::rsqrt(x);, return T(1) / std::sqrt(x);))                                        \
-  X(cbrt, via_double, math, (g * (T(1) / (T(3) * (out * out)))), return XSYM_MATH(math::cbrt, std::cbrt)(x);)    \
-  X(rcbrt, via_double, math, (g * (T(-1) / (T(3) * apply_as<cbrt>(x) * x))),                                     \
-    return T(1) / XSYM_MATH(math::cbrt, std::cbrt)(x);)                                                    \
-  X(reciprocal, via_double, cheap, (g * (T(-1) / (x * x))), return T(1) / x;)                                     \
-  X(exp, via_double, math, (g * out), return XSYM_MATH(math::exp, std::exp)(x);)                                 \
-  X(expm1, via_double, math, (g * apply_as<exp>(x)), return XSYM_MATH(math::expm1, std::expm1)(x);)              \
-  X(log, via_double, math, (g * (T(1) / x)), return XSYM_MATH(math::log, std::log)(x);)                          \
-  X(log2, via_double, math, (g * (T(sizeof(T) == 4 ? 1.442695041 : 1.44269504088896340737) / x)),                \
-    return XSYM_MATH(math::log2, std::log2)(x);)                                                           \
-  X(log10, via_double, math, (g * (T(sizeof(T) == 4 ? 0.4342944819 : 0.43429448190325182765) / x)),              \
-    return XSYM_MATH(math::log10, std::log10)(x);)                                                         \
-  X(log1p, via_double, math, (g * (T(1) / (T(1) + x))), return XSYM_MATH(math::log1p, std::log1p)(x);)           \
-  X(sin, via_double, math, (g * apply_as<cos>(x)), return XSYM_MATH(math::sin, std::sin)(x);)                    \
-  X(cos, via_double, math, (g * -apply_as<sin>(x)), return XSYM_MATH(math::cos, std::cos)(x);)                   \
-  X(tan, via_double, math, (g * (out * out + T(1))), return XSYM_MATH(math::tan, std::tan)(x);)                  \
-  X(arcsin, via_double, math, (g * (T(1) / apply_as<sqrt>(T(1) - x * x))), return XSYM_MATH(math::asin, std::asin)(x);) \
-  X(arccos, via_double, math, (g * (T(-1) / apply_as<sqrt>(T(1) - x * x))), return XSYM_MATH(math::acos, std::acos)(x);) \
-  X(arctan, via_double, math, (g * (T(1) / (x * x + T(1)))), return XSYM_MATH(math::atan, std::atan)(x);)       \
-  X(sinh, via_double, math, (g * apply_as<cosh>(x)), return XSYM_MATH(math::sinh, std::sinh)(x);)                \
-  X(cosh, via_double, math, (g * apply_as<sinh>(x)), return XSYM_MATH(math::cosh, std::cosh)(x);)                \
-  X(tanh, via_double, math, (g * (T(1) - out * out)), return XSYM_MATH(math::tanh, std::tanh)(x);)               \
-  X(arcsinh, via_double, math, (g * (T(1) / apply_as<hypot>(x, T(1)))), return XSYM_MATH(math::asinh, std::asinh)(x);) \
-  X(arccosh, via_double, math, (g * (T(1) / apply_as<sqrt>(x * x - T(1)))), return XSYM_MATH(math::acosh, std::acosh)(x);) \
-  X(arctanh, via_double, math, (g * (T(1) / (T(1) - x * x))), return XSYM_MATH(math::atanh, std::atanh)(x);)     \
-  X(degrees, via_double, cheap, (g * T(180.0f / float(std::numbers::pi))), return x * T(180 / std::numbers::pi);) \
-  X(radians, via_double, cheap, (g * T(float(std::numbers::pi) / 180.0f)), return x * T(std::numbers::pi / 180);) \
-  X(relu, exact, cheap, (g * (arith::is_nan(out) ? out : out > T(0) ? T(1) : T(0))),                             \
-    return arith::is_nan(x) || x > T(0) ? x : T(0);)                                                      \
-  X(sigmoid, via_double, math, (g * (out * (T(1) - out))),                                                       \
-    XSYM_MATH(return math::sigmoid(x);, return T(1) / (T(1) + std::exp(-x));))                             \
-  X(softsign, via_double, cheap, (g * (T(1) / ((T(1) + std::abs(x)) * (T(1) + std::abs(x))))),                   \
-    XSYM_MATH(return math::softsign(x);, return x / (T(1) + std::abs(x));))                                \
-  X(erf, via_double, math, (g * T(2.0 / double(std::sqrt(float(std::numbers::pi))) * double(apply_as<exp>(-(x * x))))), \
-    return XSYM_MATH(math::erf, std::erf)(x);)                                                             \
-  X(gamma, via_double, math, (g * (out * special::digamma(x))),                                             \
-    if constexpr (std::is_same_v<T, float>) return XSYM_MATH(math::tgamma, std::tgamma)(x);                 \
-    else return std::tgamma(x);)                                                                            \
-  X(logical_not, exact, cheap, zero_gradient{}, return T(x == T(0));)                                                        \
-  X(zeros_like, exact, cheap, zero_gradient{}, (void)x; return T(0);)                                                        \
-  X(ones_like, exact, cheap, zero_gradient{}, (void)x; return T(1);)
+#define XSYM_UNARY_OPS(X) \
+  X(negative, exact, cheap, rounded_once, (-g), return arith::neg(x);) \
+  X(abs, exact, cheap, rounded_once, (g * apply_as<sign>(x)), \
+    if constexpr (arith::is_float<T>) return std::abs(x); else return x < T(0) ? arith::neg(x) : x;) \
+  X(sign, exact, cheap, rounded_once, zero_gradient{}, return x < T(0) ? T(-1) : x > T(0) ? T(1) : T(0);) \
+  X(round, exact, cheap, rounded_once, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::round(x);) \
+  X(rint, exact, cheap, rounded_once, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::rint(x);) \
+  X(ceil, exact, cheap, rounded_once, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::ceil(x);) \
+  X(floor, exact, cheap, rounded_once, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::floor(x);) \
+  X(trunc, exact, cheap, rounded_once, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);) \
+  X(fix, exact, cheap, rounded_once, zero_gradient{}, if constexpr (std::is_integral_v<T>) return x; else return std::trunc(x);) \
+  X(square, exact, cheap, rounded_once, (g * (T(2) * x)), return arith::mul(x, x);) \
+  X(sqrt, via_double, math, rounded_once, (g * (T(0.5) / out)), return std::sqrt(x);) \
+  X(rsqrt, via_double, math, approximate, (g * (T(-0.5) / (apply_as<sqrt>(x) * x))), \
+    XSYM_MATH(return math::rsqrt(x);, return T(1) / std::sqrt(x);)) \
+  X(cbrt, via_double, math, approximate, (g * (T(1) / (T(3) * (out * out)))), return XSYM_MATH(math::cbrt, std::cbrt)(x);) \
+  X(rcbrt, via_double, math, approximate, (g * (T(-1) / (T(3) * apply_as<cbrt>(x) * x))), \
+    return T(1) / XSYM_MATH(math::cbrt, std::cbrt)(x);) \
+  X(reciprocal, via_double, cheap, rounded_once, (g * (T(-1) / (x * x))), return T(1) / x;) \
+  X(exp, via_double, math, approximate, (g * out), return XSYM_MATH(math::exp, std::exp)(x);) \
+  X(expm1, via_double, math, approximate, (g * apply_as<exp>(x)), return XSYM_MATH(math::expm1, std::expm1)(x);) \
+  X(log, via_double, math, approximate, (g * (T(1) / x)), return XSYM_MATH(math::log, std::log)(x);) \
+  X(log2, via_double, math, approximate, (g * (T(sizeof(T) == 4 ? 1.442695041 : 1.44269504088896340737) / x)), \
+    return XSYM_MATH(math::log2, std::log2)(x);) \
+  X(log10, via_double, math, approximate, (g * (T(sizeof(T) == 4 ? 0.4342944819 : 0.43429448190325182765) / x)), \
+    return XSYM_MATH(math::log10, std::log10)(x);) \
+  X(log1p, via_double, math, approximate, (g * (T(1) / (T(1) + x))), return XSYM_MATH(math::log1p, std::log1p)(x);) \
+  X(sin, via_double, math, approximate, (g * apply_as<cos>(x)), return XSYM_MATH(math::sin, std::sin)(x);) \
+  X(cos, via_double, math, approximate, (g * -apply_as<sin>(x)), return XSYM_MATH(math::cos, std::cos)(x);) \
+  X(tan, via_double, math, approximate, (g * (out * out + T(1))), return XSYM_MATH(math::tan, std::tan)(x);) \
+  X(arcsin, via_double, math, approximate, (g * (T(1) / apply_as<sqrt>(T(1) - x * x))), return XSYM_MATH(math::asin, std::asin)(x);) \
+  X(arccos, via_double, math, approximate, (g * (T(-1) / apply_as<sqrt>(T(1) - x * x))), return XSYM_MATH(math::acos, std::acos)(x);) \
+  X(arctan, via_double, math, approximate, (g * (T(1) / (x * x + T(1)))), return XSYM_MATH(math::atan, std::atan)(x);) \
+  X(sinh, via_double, math, approximate, (g * apply_as<cosh>(x)), return XSYM_MATH(math::sinh, std::sinh)(x);) \
+  X(cosh, via_double, math, approximate, (g * apply_as<sinh>(x)), return XSYM_MATH(math::cosh, std::cosh)(x);) \
+  X(tanh, via_double, math, approximate, (g * (T(1) - out * out)), return XSYM_MATH(math::tanh, std::tanh)(x);) \
+  X(arcsinh, via_double, math, approximate, (g * (T(1) / apply_as<hypot>(x, T(1)))), return XSYM_MATH(math::asinh, std::asinh)(x);) \
+  X(arccosh, via_double, math, approximate, (g * (T(1) / apply_as<sqrt>(x * x - T(1)))), return XSYM_MATH(math::acosh, std::acosh)(x);) \
+  X(arctanh, via_double, math, approximate, (g * (T(1) / (T(1) - x * x))), return XSYM_MATH(math::atanh, std::atanh)(x);) \
+  X(degrees, via_double, cheap, fixed_order, (g * T(180.0f / float(std::numbers::pi))), return x * T(180 / std::numbers::pi);) \
+  X(radians, via_double, cheap, fixed_order, (g * T(float(std::numbers::pi) / 180.0f)), return x * T(std::numbers::pi / 180);) \
+  X(relu, exact, cheap, rounded_once, (g * (arith::is_nan(out) ? out : out > T(0) ? T(1) : T(0))), \
+    return arith::is_nan(x) || x > T(0) ? x : T(0);) \
+  X(sigmoid, via_double, math, approximate, (g * (out * (T(1) - out))), \
+    XSYM_MATH(return math::sigmoid(x);, return T(1) / (T(1) + std::exp(-x));)) \
+  X(softsign, via_double, cheap, approximate, (g * (T(1) / ((T(1) + std::abs(x)) * (T(1) + std::abs(x))))), \
+    XSYM_MATH(return math::softsign(x);, return x / (T(1) + std::abs(x));)) \
+  X(erf, via_double, math, approximate, (g * T(2.0 / double(std::sqrt(float(std::numbers::pi))) * double(apply_as<exp>(-(x * x))))), \
+    return XSYM_MATH(math::erf, std::erf)(x);) \
+  X(gamma, via_double, math, approximate, (g * (out * special::digamma(x))), \
+    if constexpr (std::is_same_v<T, float>) return XSYM_MATH(math::tgamma, std::tgamma)(x); \
+    else return std::tgamma(x);) \
+  X(logical_not, exact, cheap, rounded_once, zero_gradient{}, return T(x == T(0));) \
+  X(zeros_like, exact, cheap, rounded_once, zero_gradient{}, (void)x; return T(0);) \
+  X(ones_like, exact, cheap, rounded_once, zero_gradient{}, (void)x; return T(1);)
 
-#define XSYM_DEFINE_UNARY_OP(tag, rule, cost, derivative_expr, ...)                      \
-  struct tag : unary<tag, rule, op_cost::cost> {                                          \
+#define XSYM_DEFINE_UNARY_OP(tag, rule, cost, exact, derivative_expr, ...)               \
+  struct tag : unary<tag, rule, op_cost::cost, exactness::exact> {                        \
     static constexpr op_names names{#tag, #tag};                                          \
     template <class T> XSYM_HD XSYM_INLINE static T apply(T x) { __VA_ARGS__ }            \
     template <class T> XSYM_HD XSYM_INLINE static auto derivative(T g, T out, T x) {      \
@@ -274,7 +274,7 @@ XSYM_UNARY_OPS(XSYM_DEFINE_UNARY_OP)
 #undef XSYM_DEFINE_UNARY_OP
 
 /// `identity(a)`: MXNet registers it as `_copy`, and the hint is the function's name.
-struct identity : unary<identity, exact, op_cost::cheap> {
+struct identity : unary<identity, exact, op_cost::cheap, exactness::rounded_once> {
   static constexpr op_names names{"_copy", "identity"};
   template <class T> XSYM_HD static T apply(T x) { return x; }
   template <class T> XSYM_HD static T derivative(T g, T, T) { return g; }
@@ -319,7 +319,7 @@ struct scalar {
   X(smooth_l1)
 
 /// `clip(a, a_min, a_max)`: limits every element to [a_min, a_max]; NaN passes through.
-struct clip : parameterized<clip, 2, exact, op_cost::cheap> {
+struct clip : parameterized<clip, 2, exact, op_cost::cheap, exactness::rounded_once> {
   static constexpr op_names names{"clip", "clip"};
   static constexpr std::array<std::string_view, 2> attribute_names{"a_min", "a_max"};
   template <class T> XSYM_HD static T apply(T x, T lo, T hi) { return x > hi ? hi : x < lo ? lo : x; }
@@ -330,7 +330,7 @@ struct clip : parameterized<clip, 2, exact, op_cost::cheap> {
 /// `smooth_l1(a, scalar)`: MXNet's smooth L1 loss with sigma = scalar, Huber's loss at delta = 1
 /// when sigma is 1: 0.5 (sigma x)^2 where |x| < 1 / sigma^2, |x| - 0.5 / sigma^2 elsewhere.
 /// The formula and its order of operations are mshadow_op.h's (smooth_l1_loss, smooth_l1_gradient).
-struct smooth_l1 : parameterized<smooth_l1, 1, via_double, op_cost::cheap> {
+struct smooth_l1 : parameterized<smooth_l1, 1, via_double, op_cost::cheap, exactness::fixed_order> {
   static constexpr op_names names{"smooth_l1", "smooth_l1"};
   static constexpr std::array<std::string_view, 1> attribute_names{"scalar"};
   template <class T> XSYM_HD static T apply(T x, T sigma) {
