@@ -22,8 +22,12 @@ failed, with the compiler's first error line, and not repeated.
 Outputs: a markdown section (--md, also printed), raw data (--json), a PNG plot of time and peak
 memory vs nodes (--png; skipped with a note when matplotlib is missing).
 
+With --reference REV, every TU is also compiled against the headers of commit REV (git archive),
+in the same rounds, and the report gives the ratios: scripts/bench passes a fixed reference, so
+that a regression shows whatever the machine's speed.
+
 Usage: run.py [--nodes 8,16,32,64,128] [--shapes tree,chain] [--symbol] [--reps 3]
-              [--no-nvcc] [--work-dir DIR] [--md F] [--json F] [--png F]
+              [--no-nvcc] [--reference REV] [--work-dir DIR] [--md F] [--json F] [--png F]
 """
 import argparse
 import json
@@ -137,18 +141,19 @@ class Job:
             rec["kernels"], rec["cubin_bytes"] = cuda_object_stats(cuobjdump, self.obj)
 
 
-def jobs_for(title, stem, text, work, cxx, nvcc):
-    """Writes the TU as .cpp and .cu; returns {compiler: Job}."""
+def jobs_for(title, stem, text, work, cxx, nvcc, root=ROOT):
+    """Writes the TU as .cpp and .cu; returns {compiler: Job} compiling it against the headers of
+    the tree at `root` (the reference's, with --reference)."""
     src_cpp, src_cu = os.path.join(work, stem + ".cpp"), os.path.join(work, stem + ".cu")
     for path in (src_cpp, src_cu):
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
-    inc = ["-I", os.path.join(ROOT, "include")]
+    inc = ["-I", os.path.join(root, "include")]
     obj = os.path.join(work, stem + ".o")
     jobs = {"g++": Job(title, "g++", [cxx] + GXX_FLAGS + inc + ["-c", src_cpp, "-o", obj], work, obj)}
     if nvcc:
         obj = os.path.join(work, stem + ".cu.o")
-        cuda_inc = ["-I", os.path.join(ROOT, "cuda", "include")]
+        cuda_inc = ["-I", os.path.join(root, "cuda", "include")]
         jobs["nvcc"] = Job(title, "nvcc", [nvcc] + NVCC_FLAGS + inc + cuda_inc + ["-c", src_cu, "-o", obj], work, obj)
     return jobs
 
@@ -168,6 +173,26 @@ def run_rounds(jobs, reps, cuobjdump):
                   flush=True)
     for job in jobs:
         job.finish(cuobjdump)
+
+
+def reference_tree(rev, work):
+    """The headers of commit `rev` (include/ and cuda/include/), extracted with git archive into
+    work/reference-<rev>; returns that directory."""
+    out = os.path.join(work, f"reference-{rev}")
+    if not os.path.isdir(os.path.join(out, "include")):
+        os.makedirs(out, exist_ok=True)
+        archive = subprocess.run(["git", "-C", ROOT, "archive", rev, "include", "cuda/include"],
+                                 capture_output=True, check=False)
+        if archive.returncode != 0:
+            sys.exit(f"run.py: cannot read commit {rev}: {archive.stderr.decode(errors='replace').strip()}")
+        subprocess.run(["tar", "-x", "-C", out], input=archive.stdout, check=True)
+    return out
+
+
+def ratio_cell(rec, ref):
+    if rec is None or ref is None or rec["status"] != "ok" or ref["status"] != "ok":
+        return "n/a"
+    return f"{rec['median_s'] / ref['median_s']:.2f}x"
 
 
 def cell_time(rec):
@@ -237,6 +262,23 @@ def markdown(data):
             if cuda_stats:
                 row += f" {cell_cuda(r.get('nvcc'), 'kernels')} | {cell_cuda(r.get('nvcc'), 'cubin_bytes')} |"
             lines.append(row)
+    if data.get("reference"):
+        rev = data["reference"]
+        lines += ["", f"### Against the reference commit {rev}", "",
+                  f"The same TUs compiled against {rev}'s headers in the same rounds (interleaved), so "
+                  "that the ratio does not depend on the machine's speed that day.", "",
+                  f"| TU | g++ s | at {rev} | ratio | nvcc s | at {rev} | ratio |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+        rows = [("include only", data["baseline"], data["reference_baseline"])]
+        for v in data["variants"]:
+            for r in v["rows"]:
+                rows.append((f"{v['shape']}{' + Symbol' if v['symbol'] else ''}, {r['nodes']} nodes", r,
+                             r.get("reference", {})))
+        for title, here, there in rows:
+            cells = []
+            for c in ("g++", "nvcc"):
+                cells += [cell_time(here.get(c)), cell_time(there.get(c)), ratio_cell(here.get(c), there.get(c))]
+            lines.append(f"| {title} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -298,6 +340,9 @@ def main(argv=None):
     p.add_argument("--md", help="write the markdown section here")
     p.add_argument("--json", help="write the raw measurements here")
     p.add_argument("--png", help="write the plot here")
+    p.add_argument("--reference", metavar="REV",
+                   help="also compile every TU against the headers of commit REV, interleaved, and "
+                        "report the ratios (scripts/bench passes its fixed reference commit)")
     args = p.parse_args(argv)
 
     nodes = [int(n) for n in args.nodes.split(",") if n]
@@ -321,6 +366,12 @@ def main(argv=None):
     data["baseline"] = jobs_for("baseline (include only)", "baseline", generate.baseline_unit(),
                                 args.work_dir, args.cxx, nvcc)
     all_jobs += data["baseline"].values()
+    ref_root = reference_tree(args.reference, args.work_dir) if args.reference else None
+    data["reference"] = args.reference
+    if ref_root:
+        data["reference_baseline"] = jobs_for(f"baseline at {args.reference}", "baseline_ref",
+                                              generate.baseline_unit(), args.work_dir, args.cxx, nvcc, ref_root)
+        all_jobs += data["reference_baseline"].values()
     variants = [(s, False) for s in shapes] + ([(shapes[0], True)] if args.symbol and shapes else [])
     for shape, symbol in variants:
         v = {"shape": shape, "symbol": symbol, "rows": []}
@@ -331,17 +382,25 @@ def main(argv=None):
             row = {"nodes": n, "depth": depth}
             row.update(jobs_for(title, stem, text, args.work_dir, args.cxx, nvcc))
             all_jobs += [row["g++"]] + ([row["nvcc"]] if "nvcc" in row else [])
+            if ref_root:
+                row["reference"] = jobs_for(f"{title} at {args.reference}", stem + "_ref", text, args.work_dir,
+                                            args.cxx, nvcc, ref_root)
+                all_jobs += row["reference"].values()
             v["rows"].append(row)
         data["variants"].append(v)
     print(f"{len(all_jobs)} compiles x {args.reps} rounds", flush=True)
     run_rounds(all_jobs, args.reps, cuobjdump)
     # Jobs -> their records, for the report and the JSON.
     data["baseline"] = {c: j.rec for c, j in data["baseline"].items()}
+    if ref_root:
+        data["reference_baseline"] = {c: j.rec for c, j in data["reference_baseline"].items()}
     for v in data["variants"]:
         for row in v["rows"]:
             for c in ("g++", "nvcc"):
                 if c in row:
                     row[c] = row[c].rec
+            if "reference" in row:
+                row["reference"] = {c: j.rec for c, j in row["reference"].items()}
 
     md = markdown(data)
     if args.png:
