@@ -3,9 +3,10 @@
 //   std::cout << e;        <Symbol _plus0>            MXNet's repr; a group: <Symbol group [a, b]>
 //   xsym::to_string(e);    (A * B) + (C * D)          the graph as an expression
 // The expression form spells each op as the C++ API does: operators infix with their scalars
-// (`A + 1.5`, `2 - A`), functions by name (`exp(A)`, `maximum(A, B)`, `clip(A, 0, 1)`, `smooth_l1(A, 1.0)`), and any
-// other op MXNet's way, with its attributes (`FullyConnected(data, fc1_weight, fc1_bias,
-// num_hidden=128)`). A node used twice is printed twice: the expression is a tree.
+// (`A + 1.5`, `2 - A`), functions by name (`exp(A)`, `maximum(A, B)`, `clip(A, 0, 1)`,
+// `smooth_l1(A, 1.0)`), and any other op MXNet's way, with its attributes
+// (`FullyConnected(data, fc1_weight, fc1_bias, num_hidden=128)`). A node used twice is printed
+// twice: the expression is a tree.
 #include <algorithm>
 #include <ostream>
 #include <span>
@@ -62,6 +63,10 @@ inline std::span<const std::string_view> number_attributes_of(std::string_view o
   return found;
 }
 
+inline bool has_all(const ops::attributes& attrs, std::span<const std::string_view> keys) {
+  return std::ranges::all_of(keys, [&](std::string_view k) { return attrs.count(std::string(k)) > 0; });
+}
+
 inline std::string print_entry(const graph_description& d, described_node::input in);
 
 inline std::string print_operand(const graph_description& d, described_node::input in) {
@@ -90,8 +95,7 @@ inline std::string print_entry(const graph_description& d, described_node::input
   for (const auto& i : n.inputs) add(print_entry(d, i));
   if (!s.text.empty() && scalar != n.attrs.end() && n.inputs.size() == 1) {  // maximum(A, 2)
     args = s.reversed ? cat(scalar->second, ", ", args) : cat(args, ", ", scalar->second);
-  } else if (auto numbers = number_attributes_of(n.op);
-             !numbers.empty() && std::ranges::all_of(numbers, [&](std::string_view k) { return n.attrs.count(std::string(k)); })) {
+  } else if (auto numbers = number_attributes_of(n.op); !numbers.empty() && has_all(n.attrs, numbers)) {
     for (std::string_view k : numbers) add(n.attrs.at(std::string(k)));  // clip(A, 0, 1)
   } else {
     for (const auto& [key, value] : n.attrs)

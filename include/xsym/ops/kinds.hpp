@@ -94,22 +94,32 @@ constexpr exactness exactness_of() {
   else return exactness::rounded_once;
 }
 
+/// Whether a node of Op may carry attributes: false for the elementwise ops without a parameter
+/// (their attrs() is always empty, and describing a graph skips them).
+template <class Op>
+constexpr bool has_attributes() {
+  if constexpr (requires { Op::attribute_free; }) return !Op::attribute_free;
+  else if constexpr (requires { typename Op::forward_op; }) return has_attributes<typename Op::forward_op>();
+  else return true;
+}
+
 /// What an op's derivative returns for an input whose gradient is zero everywhere (sign, the
 /// comparisons, round, ...): the gradient graph leaves such paths out (MXNet's MakeZeroGradNodes).
 struct zero_gradient {};
 
 /// Base of elementwise ops with `arity` inputs and no parameter; `Rule` says how integers are
 /// computed, `Cost` how long the element function is, `Exactness` how exact its float results
-/// are. The entry adds `names`, `template <class T> static T apply(T...)` and its derivative: `derivative(g, out, x)` for a
-/// unary op, `dlhs(g, out, a, b)` and `drhs(g, out, a, b)` for a binary one, where g is the
-/// gradient of the output `out`. A derivative returns the gradient of its input (g times the
-/// local derivative, in MXNet's order of operations) or zero_gradient.
+/// are. The entry adds `names`, `template <class T> static T apply(T...)` and its derivative:
+/// `derivative(g, out, x)` for a unary op, `dlhs(g, out, a, b)` and `drhs(g, out, a, b)` for a
+/// binary one, where g is the gradient of the output `out`. A derivative returns the gradient of
+/// its input (g times the local derivative, in MXNet's order of operations) or zero_gradient.
 template <class Op, int Arity, integers Rule, op_cost Cost, exactness Exactness>
 struct elementwise {
   static constexpr int arity = Arity;
   static constexpr integers integer_rule = Rule;
   static constexpr op_cost cost = Cost;
   static constexpr exactness float_exactness = Exactness;
+  static constexpr bool attribute_free = true;  // attrs() is always empty
   using param = no_param;
   template <class T>
   using lowered_param = no_param;

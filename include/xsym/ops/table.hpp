@@ -202,9 +202,10 @@ struct lesser_equal : binary<lesser_equal, exact> {
 
 // ---- unary ops: exact for integers where the result is an integer anyway -------------------
 // X(tag, integer rule, cost, exactness (kinds.hpp), derivative, body of
-// `template <class T> static T apply(T x)`); the MXNet name and the hint are the tag. The derivative is an expression in the output's gradient g, the
-// output `out` and the input x (all of type T), or zero_gradient{} (ops/kinds.hpp). The
-// static graph expands this list into the functions `xsym::exp(e)`, ...
+// `template <class T> static T apply(T x)`); the MXNet name and the hint are the tag. The
+// derivative is an expression in the output's gradient g, the output `out` and the input x (all
+// of type T), or zero_gradient{} (ops/kinds.hpp). The static graph expands this list into the
+// functions `xsym::exp(e)`, ...
 #define XSYM_UNARY_OPS(X) \
   X(negative, exact, cheap, rounded_once, (-g), return arith::neg(x);) \
   X(abs, exact, cheap, rounded_once, (g * apply_as<sign>(x)), \
