@@ -62,12 +62,12 @@ constexpr auto layer_node(const typename Op::param& p, const E& data) {
   template <fixed_string Name = "", graph_operand E>                                                  \
   constexpr auto layer(const E& data, const Param& attributes) {                                      \
     XSYM_LAYER_NEEDS_NAME(layer, "<name>_weight, <name>_bias");                                       \
-    return detail::layer_node<Op<true>, Name>(attributes, data);                  \
+    return detail::layer_node<Op<true>, Name>(attributes, data);                                      \
   }                                                                                                   \
   template <fixed_string Name = "", graph_operand E>                                                  \
   constexpr auto layer(const E& data, no_bias_t, const Param& attributes) {                           \
     XSYM_LAYER_NEEDS_NAME(layer, "<name>_weight");                                                    \
-    return detail::layer_node<Op<false>, Name>(attributes, data);                          \
+    return detail::layer_node<Op<false>, Name>(attributes, data);                                     \
   }                                                                                                   \
   template <fixed_string Name = "", graph_operand E, graph_operand W, graph_operand B>                \
   constexpr auto layer(const E& data, const W& weight, const B& bias, const Param& attributes) {      \
@@ -146,7 +146,7 @@ constexpr auto SoftmaxOutput(const E& data, const L& label, const ops::softmax_o
   template <fixed_string Name = "", graph_operand E>                                              \
   constexpr auto layer(const E& data, const ops::regression_output_param& attributes = {}) {      \
     XSYM_LAYER_NEEDS_NAME(layer, "<name>_label");                                                 \
-    return detail::layer_node<Op, Name>(attributes, data);                              \
+    return detail::layer_node<Op, Name>(attributes, data);                                        \
   }                                                                                               \
   template <fixed_string Name = "", graph_operand E, graph_operand L>                             \
   constexpr auto layer(const E& data, const L& label, const ops::regression_output_param& attributes = {}) { \
