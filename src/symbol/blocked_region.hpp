@@ -1,7 +1,7 @@
 #pragma once
 // The blocked fused interpreter: an elementwise region of a runtime Symbol as an op list run over
 // blocks of a few thousand elements that stay in cache, each thread with its own block registers
-// (executor.hpp's blocked_fused path; executor_builder.cpp compiles regions into it). A region
+// (executor.hpp's blocked_fused path; runtime_plan.cpp compiles fused stages into it). A region
 // whose output only a row reduction reads (sum(exp(x - 1), axis=1)) folds it block by block
 // instead of writing it out.
 #include <algorithm>
@@ -9,15 +9,10 @@
 #include <optional>
 #include <vector>
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 #include "kernels.hpp"
-#include "xsym/exec/cpu_loop.hpp"
+#include "xsym/exec/parallel.hpp"
 
 namespace xsym::detail {
-
 
 // Where an instruction reads or writes: a block register, or a full array at the block's offset.
 struct operand {
@@ -79,20 +74,10 @@ struct region_program {
       if (fold) fold_rows(begin, end, regs);
       else run_range(begin, end, regs);
     };
-#if defined(_OPENMP)
-    if (n >= exec::parallel_threshold && threads > 1) {
-#pragma omp parallel num_threads(threads)
-      {
-        std::ptrdiff_t t = omp_get_thread_num(), count = omp_get_num_threads();
-        std::ptrdiff_t chunk = ((items + count - 1) / count + grain - 1) / grain * grain;
-        std::ptrdiff_t begin = std::min(items, t * chunk), end = std::min(items, begin + chunk);
-        run_items(begin, end, scratch + t * per_thread);
-      }
-      return;
-    }
-#endif
-    (void)per_thread;
-    run_items(0, items, scratch);
+    exec::for_each_chunk(items, grain, threads > 1 && n >= exec::parallel_threshold, threads,
+                         [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::ptrdiff_t t) {
+                           run_items(begin, end, scratch + t * per_thread);
+                         });
   }
 };
 

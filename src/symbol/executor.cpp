@@ -130,6 +130,7 @@ array_dict Executor::grad_dict() const { return dict_of(impl_->arg_names, grad_a
 xsym::context Executor::context() const { return impl_->ctx; }
 execution_path Executor::path() const { return impl_->path; }
 const std::string& Executor::path_description() const { return impl_->description; }
+const std::string& Executor::plan_description() const { return impl_->plan; }
 std::size_t Executor::intermediate_bytes() const { return impl_->intermediate_bytes; }
 void* Executor::stream() const { return impl_->stream; }
 void Executor::set_stream(void* stream) {

@@ -1,16 +1,14 @@
-// Binding a runtime Symbol (Symbol::bind and simple_bind, executor.cpp): the three ways an
-// Executor runs a Symbol (executor.hpp), chosen and built here.
-//
-// Binding turns the graph into a list of steps over storage assigned once: the arguments, the
-// outputs, and intermediate buffers from a memory plan. forward() runs the steps; it allocates
-// nothing. A step is one node (per-op), one elementwise region (blocked), or the static graph's
-// fused loop. Bound with gradients, the backward nodes' steps come after the forward ones. On
-// gpu(i) a Symbol runs per-op, each step enqueuing one kernel of xsym's CUDA layer (reached
-// through <xsym/symbol/gpu_backend.hpp>) on the executor's stream.
+// Binding a runtime Symbol (Symbol::bind and simple_bind, executor.cpp): the arguments checked
+// and the shapes inferred, the path chosen (executor.hpp), and the executor built from the parts
+// that each do one job:
+//   runtime_plan.hpp   the plan: the planner's stages (the static graphs' planner, run at bind)
+//   memory_plan.hpp    where each stored entry lives: an output array or a reused buffer
+//   cpu_program.hpp    a step per stage on the CPU (blocked program, or one node's kernel)
+//   gpu_program.hpp    a step per stage on gpu(i) (one CUDA kernel per node, on the stream)
+// forward() runs the steps; it allocates nothing. The static_fused path's one step is the
+// static graph's fused loop. Bound with gradients, the backward stages' steps come after the
+// forward ones.
 #include <algorithm>
-#include <array>
-#include <cstring>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -18,28 +16,23 @@
 #include <vector>
 
 #include "bind_gradients.hpp"
-#include "blocked_region.hpp"
+#include "cpu_program.hpp"
 #include "executor_impl.hpp"
-#include "execution_units.hpp"
+#include "gpu_program.hpp"
 #include "indexed_graph.hpp"
 #include "kernels.hpp"
+#include "memory_plan.hpp"
+#include "runtime_plan.hpp"
 #include "xsym/core/error.hpp"
-#include "xsym/exec/cpu_loop.hpp"
-#include "xsym/ops/table.hpp"
 
 namespace xsym {
 
 namespace {
 
-using detail::compile_region;
-using detail::form_units;
-using detail::no_node;
-using detail::region_program;
-using detail::unit;
+using detail::runtime_plan;
 
 using detail::indexed_graph;
 using kernels::tensor;
-constexpr std::size_t no_buffer = std::size_t(-1);
 
 std::string joined(const std::vector<std::string>& names) {
   std::string s;
@@ -49,30 +42,6 @@ std::string joined(const std::vector<std::string>& names) {
 
 bool runnable_dtype(dtype t) { return t != dtype::float16; }
 
-// Intermediate buffers: a dead intermediate's buffer goes back to the pool, and the next
-// intermediate takes the smallest free buffer that fits (MXNet's memory planner, without
-// growing buffers).
-class buffer_pool {
- public:
-  buffer_pool(std::vector<ndarray>& buffers, context ctx) : buffers_(buffers), ctx_(ctx) {}
-  std::size_t acquire(std::size_t bytes) {
-    if (auto it = free_.lower_bound(bytes); it != free_.end()) {
-      std::size_t b = it->second;
-      free_.erase(it);
-      return b;
-    }
-    buffers_.emplace_back(shape{std::int64_t(bytes)}, dtype::uint8, ctx_);
-    return buffers_.size() - 1;
-  }
-  void release(std::size_t b) { free_.emplace(buffers_[b].nbytes(), b); }
-  void* data(std::size_t b) const { return buffers_[b].raw_data(); }
-
- private:
-  std::vector<ndarray>& buffers_;
-  context ctx_;  // where the buffers live: the executor's context
-  std::multimap<std::size_t, std::size_t> free_;
-};
-
 // ---- building an executor ---------------------------------------------------------------
 
 class builder {
@@ -80,7 +49,7 @@ class builder {
   // With gradients, `s` is the gradient binding's graph: the symbol's outputs, then its gradients.
   builder(const Symbol& s, context ctx, const bind_options& options, Executor::impl& ex,
           const detail::gradient_binding* gradients = nullptr)
-      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), pool_(ex.buffers, ctx), grad_(gradients) {
+      : s_(s), g_(s, "xsym::Symbol::bind"), options_(options), ex_(ex), grad_(gradients) {
     ex_.ctx = ctx;
     ex_.state.seed = options.seed;
     if (grad_) {
@@ -118,9 +87,7 @@ class builder {
   indexed_graph g_;
   const bind_options& options_;
   Executor::impl& ex_;
-  buffer_pool pool_;
   std::vector<tensor> entries_;  // by entry id: shape, dtype and (once assigned) data
-  std::vector<std::size_t> buffer_of_;  // by entry id: its pool buffer, or no_buffer
   std::vector<int> head_output_;  // by entry id: the head it is written into directly, or -1
   const detail::gradient_binding* grad_;
   std::vector<ndarray> head_arrays_;  // by head: the output, or the gradient array it is written into
@@ -332,84 +299,35 @@ class builder {
     auto n = ex_.outputs.empty() ? std::ptrdiff_t(0) : std::ptrdiff_t(ex_.outputs[0].size());
     ex_.steps.push_back([run, in, out, n] { run(in.data(), out.data(), n); });
     ex_.forward_steps = ex_.steps.size();
+    ex_.plan = runtime_plan(g_, entries_, [](std::size_t) { return false; }, true).describe(s_.list_outputs());
     std::string types_text;
     for (const auto& o : ex_.outputs) types_text += (types_text.empty() ? "" : ", ") + std::string(dtype_name(o.dtype()));
     ex_.description = "static fused CPU loop kept from the static graph (" + types_text + ")";
   }
 
-  // ---- per_op and blocked_fused: units of work over planned storage (execution_units.hpp) ----
-  bool is_intermediate(std::size_t e) const { return buffer_of_[e] != no_buffer; }
-
+  // ---- per_op and blocked_fused: the plan's stages (runtime_plan.hpp) over the storage the
+  // memory plan assigns (memory_plan.hpp), as CPU or GPU steps (cpu_program.hpp, gpu_program.hpp)
   void build_steps(bool blocked) {
-    std::vector<unit> work = form_units(g_, entries_, [this](std::size_t nid) { return is_backward(nid); }, blocked);
-    // The unit that reads each entry last, and the unit that defines it.
-    std::vector<std::ptrdiff_t> last_use(g_.total, -1), defined_in(g_.total, -1);
-    for (std::size_t u = 0; u < work.size(); ++u)
-      for (std::size_t nid : work[u].nodes) {
-        for (std::size_t e : g_.input_entries[nid]) last_use[e] = std::ptrdiff_t(u);
-        for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) defined_in[g_.first_entry[nid] + i] = std::ptrdiff_t(u);
-      }
-    buffer_of_.assign(g_.total, no_buffer);
+    const runtime_plan plan(g_, entries_, [this](std::size_t nid) { return is_backward(nid); }, blocked);
+    ex_.plan = plan.describe(s_.list_outputs());
+    detail::assign_storage(g_, plan, entries_, head_output_, head_arrays_, ex_.buffers, ex_.ctx);
+    const std::size_t planned = ex_.buffers.size();
     std::size_t regions = 0, folds = 0, per_op_nodes = 0;
-
     ex_.forward_steps = std::size_t(-1);
-    for (std::size_t u = 0; u < work.size(); ++u) {
-      const unit& w = work[u];
+    for (int u = 0; u < plan.num_stages(); ++u) {
+      const plan::stage_record& w = plan.stage(u);
       if (w.backward && ex_.forward_steps == std::size_t(-1)) {
         copy_remaining_outputs(0, num_forward_heads_);
         ex_.forward_steps = ex_.steps.size();
       }
-      // Entries this unit writes to memory: every output of a per-op node; in a region, those
-      // read by a later unit or given out as outputs (the rest live in block registers).
-      std::vector<std::size_t> stored;
-      for (std::size_t nid : w.nodes)
-        for (std::size_t i = 0; i < g_.num_entries[nid]; ++i) {
-          std::size_t e = g_.first_entry[nid] + i;
-          if (!w.region || nid == w.fold || head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u)) stored.push_back(e);
-        }
-      // An elementwise node may write over an input that dies here (element i is read before
-      // it is written); a region may not, since later instructions of the block read its inputs.
-      bool in_place = !w.region && kernels::is_elementwise(*g_.nodes[w.nodes[0]]);
-      std::vector<std::size_t> dying;
-      for (std::size_t nid : w.nodes)
-        for (std::size_t e : g_.input_entries[nid])
-          if (last_use[e] == std::ptrdiff_t(u) && is_intermediate(e) && defined_in[e] < std::ptrdiff_t(u) &&
-              std::find(dying.begin(), dying.end(), e) == dying.end())
-            dying.push_back(e);
-      for (std::size_t e : stored) {
-        if (head_output_[e] >= 0) {
-          entries_[e].data = head_arrays_[std::size_t(head_output_[e])].raw_data();
-          continue;
-        }
-        std::size_t bytes = entries_[e].size() * dtype_size(entries_[e].type);
-        std::size_t b = no_buffer;
-        if (in_place)
-          for (std::size_t& d : dying)
-            // The dying value's own size, not its buffer's (a pool buffer may be larger): a
-            // widening Cast must not write over elements it has not read yet.
-            if (d != no_buffer && entries_[d].size() == entries_[e].size() &&
-                dtype_size(entries_[d].type) == dtype_size(entries_[e].type)) {
-              b = buffer_of_[d];
-              d = no_buffer;  // handed over, not released
-              break;
-            }
-        if (b == no_buffer) b = pool_.acquire(bytes);
-        buffer_of_[e] = b;
-        entries_[e].data = pool_.data(b);
-        entries_[e].needed = !(is_intermediate(e) && last_use[e] < 0);
-      }
-      if (w.region) {
-        build_region(w, u, last_use);
-        ++regions;
-        folds += w.fold != no_node;
-      } else {
-        build_node(w.nodes[0]);
-        ++per_op_nodes;
-      }
-      for (std::size_t d : dying)
-        if (d != no_buffer) pool_.release(buffer_of_[d]);
-      for (std::size_t e : stored)  // outputs nobody reads (BatchNorm's mean and var)
-        if (is_intermediate(e) && last_use[e] < 0) pool_.release(buffer_of_[e]);
+      if (on_gpu())
+        detail::add_gpu_stage(*ex_.gpu, g_, plan, u, entries_, &ex_.stream, ex_.steps);
+      else
+        detail::add_cpu_stage(g_, plan, u, entries_, block_size(), &ex_.state, ex_.buffers, ex_.steps);
+      const bool region = w.kind == plan::stage_kind::fused_elementwise;
+      regions += region;
+      folds += w.fold >= 0;
+      per_op_nodes += !region;
     }
     if (ex_.forward_steps == std::size_t(-1)) {
       copy_remaining_outputs(0, num_forward_heads_);
@@ -417,9 +335,9 @@ class builder {
     }
     copy_remaining_outputs(num_forward_heads_, g_.heads.size());
 
-    std::size_t planned = 0;
-    for (const auto& b : ex_.buffers) planned += b.nbytes();
-    ex_.intermediate_bytes = planned;
+    std::size_t bytes = 0;
+    for (const auto& b : ex_.buffers) bytes += b.nbytes();
+    ex_.intermediate_bytes = bytes;
     if (blocked)
       ex_.description = "blocked fused interpreter (" + std::to_string(regions) + " elementwise region" +
                         (regions == 1 ? "" : "s") +
@@ -431,13 +349,12 @@ class builder {
                         ")";
     else if (on_gpu())
       ex_.description = "per-op CUDA kernels on " + ex_.ctx.str() + " (" + std::to_string(per_op_nodes) + " node" +
-                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
-                        " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ")";
+                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(planned) + " intermediate buffer" +
+                        (planned == 1 ? "" : "s") + ")";
     else
       ex_.description = "per-op interpreter (" + std::to_string(per_op_nodes) + " node" +
-                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(ex_.buffers.size()) +
-                        " intermediate buffer" + (ex_.buffers.size() == 1 ? "" : "s") + ", " +
-                        std::to_string(planned) + " bytes)";
+                        (per_op_nodes == 1 ? "" : "s") + ", " + std::to_string(planned) + " intermediate buffer" +
+                        (planned == 1 ? "" : "s") + ", " + std::to_string(bytes) + " bytes)";
     if (grad_) {
       std::size_t backward_nodes = 0;
       for (std::size_t nid = 0; nid < g_.nodes.size(); ++nid)
@@ -447,63 +364,7 @@ class builder {
     }
   }
 
-  std::vector<tensor> inputs_of(std::size_t nid) const {
-    std::vector<tensor> in;
-    for (std::size_t e : g_.input_entries[nid]) in.push_back(entries_[e]);
-    return in;
-  }
-
-  void build_node(std::size_t nid) {
-    const graph_node& n = *g_.nodes[nid];
-    std::vector<tensor> in = inputs_of(nid);
-    std::vector<tensor> out(entries_.begin() + std::ptrdiff_t(g_.first_entry[nid]),
-                            entries_.begin() + std::ptrdiff_t(g_.first_entry[nid] + g_.num_entries[nid]));
-    if (kernels::is_elementwise(n)) {
-      if (on_gpu()) {
-        auto launch = gpu_kernel(n, in.at(0).type, out.at(0).type);
-        auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);  // parses the attributes
-        add_gpu_step(launch, in, out[0], k.params);
-      } else {
-        auto k = kernels::find_elementwise(n, in.at(0).type, out.at(0).type);
-        ex_.steps.push_back([k, in, o = out[0]] { kernels::run_parallel(k, in, o); });
-      }
-    } else {
-      auto k = kernels::make_nn_kernel(n, in, out, &ex_.state);
-      ex_.steps.push_back([k, in, out] { k(in, out); });
-    }
-  }
-
-  gpu_elementwise_launch gpu_kernel(const graph_node& n, dtype in, dtype out) const {
-    gpu_elementwise_launch launch = ex_.gpu->find_elementwise(n.def->name, in, out);
-    if (!launch)
-      throw error(n.op + " node '" + n.name + "': no GPU kernel for " + std::string(dtype_name(in)) +
-                  (in == out ? "" : " to " + std::string(dtype_name(out))));
-    return launch;
-  }
-
-  // One kernel on the executor's current stream (read when the step runs: set_stream may change it).
-  void add_gpu_step(gpu_elementwise_launch launch, const std::vector<tensor>& in, const tensor& out,
-                    elementwise_params params) {
-    std::array<const void*, kernels::max_elementwise_inputs> ptrs{};
-    for (std::size_t j = 0; j < in.size() && j < ptrs.size(); ++j) ptrs[j] = in[j].data;
-    auto n = std::ptrdiff_t(out.size());
-    Executor::impl* ex = &ex_;  // the impl outlives its steps and never moves
-    ex_.steps.push_back(
-        [launch, ptrs, to = out.data, n, params, ex] { launch(ptrs.data(), to, n, params, ex->stream); });
-  }
-
   std::ptrdiff_t block_size() const { return std::max<std::ptrdiff_t>(64, (options_.block_size + 63) / 64 * 64); }
-
-  void build_region(const unit& w, std::size_t u, const std::vector<std::ptrdiff_t>& last_use) {
-    auto stored = [&](std::size_t e) { return head_output_[e] >= 0 || last_use[e] > std::ptrdiff_t(u); };
-    std::shared_ptr<region_program> p = compile_region(g_, w, entries_, stored, block_size());
-    std::size_t scratch = std::size_t(p->threads) * std::size_t(p->registers) * std::size_t(p->register_bytes());
-    if (scratch > 0) {
-      ex_.buffers.emplace_back(shape{std::int64_t(scratch)}, dtype::uint8, cpu());
-      p->scratch = static_cast<std::byte*>(ex_.buffers.back().raw_data());  // never in the pool's free list
-    }
-    ex_.steps.push_back([p] { p->run(); });
-  }
 
   // Heads [begin, end) not written directly: a variable given out as an output, or an entry
   // given out twice.
@@ -511,21 +372,13 @@ class builder {
     for (std::size_t k = begin; k < end; ++k) {
       std::size_t e = g_.heads[k];
       if (head_output_[e] == int(k)) continue;
-      const void* from = entries_[e].data;
-      void* to = head_arrays_[k].raw_data();
-      if (on_gpu()) {  // an identity kernel: ordered on the stream with the others, never through the host
-        dtype t = head_arrays_[k].dtype();
-        gpu_elementwise_launch copy = ex_.gpu->find_elementwise(ops::identity::names.mxnet, t, t);
-        if (!copy)
-          throw error("xsym::Symbol::bind: no GPU copy kernel for output '" + ex_.out_names[k] + "' (" +
-                      std::string(dtype_name(t)) + ")");
-        add_gpu_step(copy, {tensor{const_cast<void*>(from), t, entries_[e].dims}}, tensor{to, t, entries_[e].dims}, {});
-        continue;
-      }
-      std::size_t bytes = head_arrays_[k].nbytes();
-      ex_.steps.push_back([from, to, bytes] {
-        if (bytes) std::memcpy(to, from, bytes);
-      });
+      const ndarray& to = head_arrays_[k];
+      if (on_gpu())
+        detail::add_gpu_copy(*ex_.gpu, entries_[e], tensor{to.raw_data(), to.dtype(), to.shape()},
+                             "output '" + (k < ex_.out_names.size() ? ex_.out_names[k] : s_.list_outputs()[k]) + "'",
+                             &ex_.stream, ex_.steps);
+      else
+        detail::add_cpu_copy(entries_[e].data, to.raw_data(), to.nbytes(), ex_.steps);
     }
   }
 };

@@ -24,6 +24,7 @@ struct Executor::impl {
   xsym::context ctx;
   execution_path path = execution_path::per_op;
   std::string description;
+  std::string plan;  // the plan as text (plan_description)
   std::vector<std::string> arg_names, aux_names, out_names;
   std::vector<ndarray> args, aux, outputs;
   std::vector<ndarray> buffers;  // storage of intermediates and of the blocks' registers

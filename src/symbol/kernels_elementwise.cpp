@@ -9,10 +9,6 @@
 #include <type_traits>
 #include <unordered_map>
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 #include "kernel_rows.hpp"
 #include "kernels.hpp"
 #include "xsym/core/error.hpp"
@@ -154,28 +150,14 @@ elementwise_kernel find_elementwise(const graph_node& n, dtype in, dtype out) {
 }
 
 void run_parallel(const elementwise_kernel& k, std::span<const tensor> in, const tensor& out) {
-  auto n = std::ptrdiff_t(out.size());
-  const void* ptrs[max_elementwise_inputs] = {};
-  for (std::size_t j = 0; j < in.size() && j < max_elementwise_inputs; ++j) ptrs[j] = in[j].data;
-#if defined(_OPENMP)
-  if (n >= exec::parallel_threshold && omp_get_max_threads() > 1) {
-#pragma omp parallel
-    {
-      std::ptrdiff_t threads = omp_get_num_threads(), t = omp_get_thread_num();
-      std::ptrdiff_t chunk = ((n + threads - 1) / threads + 63) / 64 * 64;
-      std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
-      if (begin < end) {
-        const void* mine[max_elementwise_inputs] = {};
-        for (std::size_t j = 0; j < in.size() && j < max_elementwise_inputs; ++j)
-          mine[j] = static_cast<const std::byte*>(ptrs[j]) + begin * std::ptrdiff_t(dtype_size(in[j].type));
-        k.fn(mine, static_cast<std::byte*>(out.data) + begin * std::ptrdiff_t(dtype_size(out.type)), end - begin,
-             k.params);
-      }
-    }
-    return;
-  }
-#endif
-  k.fn(ptrs, out.data, n, k.params);
+  const auto n = std::ptrdiff_t(out.size());
+  exec::for_each_chunk(n, 64, exec::runs_parallel(n), 0, [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::ptrdiff_t) {
+    if (begin == end) return;
+    const void* mine[max_elementwise_inputs] = {};
+    for (std::size_t j = 0; j < in.size() && j < max_elementwise_inputs; ++j)
+      mine[j] = static_cast<const std::byte*>(in[j].data) + begin * std::ptrdiff_t(dtype_size(in[j].type));
+    k.fn(mine, static_cast<std::byte*>(out.data) + begin * std::ptrdiff_t(dtype_size(out.type)), end - begin, k.params);
+  });
 }
 
 }  // namespace xsym::kernels

@@ -9,12 +9,9 @@
 #include <cstddef>
 #include <type_traits>
 
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
-
 #include "../core/config.hpp"
 #include "grad_req.hpp"
+#include "parallel.hpp"
 #include "program.hpp"
 #include "program_loop.hpp"
 
@@ -71,27 +68,13 @@ void run_stage(std::ptrdiff_t begin, std::ptrdiff_t end, const Stage& stage) {
   run_range(begin, end, stage);
 }
 
-/// Below this many elements the loop runs on one thread: waking threads costs more.
-inline constexpr std::ptrdiff_t parallel_threshold = 1 << 15;
-
-/// Runs a stage for elements [0, n), on all OpenMP threads when n is large.
+/// Runs a stage for elements [0, n), on all OpenMP threads when n is large, in contiguous
+/// chunks rounded to 128 elements: threads meet at cache-line boundaries, and a lowered
+/// program's blocks are whole (exec/program_loop.hpp).
 template <class Stage>
 void run_fused(std::ptrdiff_t n, const Stage& stage) {
-#if defined(_OPENMP)
-  if (n >= parallel_threshold && omp_get_max_threads() > 1) {
-#pragma omp parallel
-    {
-      // Contiguous chunks rounded to 128 elements, so threads meet at cache-line boundaries
-      // and a lowered program's blocks are whole (exec/program_loop.hpp).
-      std::ptrdiff_t threads = omp_get_num_threads(), t = omp_get_thread_num();
-      std::ptrdiff_t chunk = ((n + threads - 1) / threads + 127) / 128 * 128;
-      std::ptrdiff_t begin = std::min(n, t * chunk), end = std::min(n, begin + chunk);
-      run_stage(begin, end, stage);
-    }
-    return;
-  }
-#endif
-  run_stage(0, n, stage);
+  for_each_chunk(n, 128, runs_parallel(n), 0,
+                 [&](std::ptrdiff_t begin, std::ptrdiff_t end, std::ptrdiff_t) { run_stage(begin, end, stage); });
 }
 
 /// Runs a lowered program for elements [0, n), storing output k as reqs[k] asks. A program run

@@ -27,6 +27,8 @@ inline constexpr std::size_t max_graph_nodes = 4096;
 /// One unique node of a static graph.
 struct node_record {
   bool is_variable = false;
+  bool elementwise = true;  // an op of kind elementwise (ops::kind_of; gradient graphs' ops are):
+                            // may join a fused stage
   bool auxiliary = false;   // a variable an op mutates (BatchNorm's moving_mean): an auxiliary state
   std::string_view op{};    // MXNet op name; "null" for variables, as in MXNet's JSON
   std::string_view base{};  // the variable's name, or the op's hint
@@ -152,6 +154,7 @@ constexpr int add_postorder(Table& t, std::type_identity<node<Op, In...>>) {
   for (int k = 0; k < r.num_inputs; ++k) r.inputs[k] = inputs[k];
   r.key = holds_param<E> ? 0 : type_key<E>;
   r.op_key = type_key<Op>;
+  r.elementwise = ops::kind_of<Op>() == ops::op_kind::elementwise;
   if constexpr (named_layer<Op>) {
     r.base = Op::layer_name::value;
     r.serial = -1;

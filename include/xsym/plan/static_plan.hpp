@@ -3,12 +3,14 @@
 // which nodes each stage computes, what it reads from memory and what it writes, all constexpr
 // data computed once per graph type from graph_info<G>'s node table.
 //
-// Today a plan has one stage, a fused elementwise cluster: every op node the heads need, each
-// once, in post-order (so every node comes after its inputs), reading the graph's arguments and
-// writing its heads. The executors run a stage as one program per element: each node's value is
-// computed once, into a local, and read by index by its consumers. Stages that materialize a
-// node in memory (reductions, contractions) will sit between fused clusters: a stage's inputs
-// are then arguments or materialized nodes, its outputs heads or materialized nodes.
+// The stages come from the planner (planner.hpp), the algorithm that also plans runtime Symbols
+// at bind. A graph of elementwise ops is one stage, a fused elementwise cluster: every op node
+// the heads need, each once, in post-order (so every node comes after its inputs), reading the
+// graph's arguments and writing its heads. The executors run it as one program per element: each
+// node's value is computed once, into a local, and read by index by its consumers. A graph with
+// tensor or network ops has a materialized stage for each of them between fused clusters: a
+// stage's inputs are arguments or entries earlier stages stored, its outputs heads or entries
+// later stages read. (Such graphs run as their Symbol, whose runtime plan is the same.)
 //
 // The plan also knows which nodes are *structurally identical* though unmerged: nodes holding a
 // run-time parameter are never merged by the analysis (their values are not in their types), so
@@ -22,22 +24,20 @@
 #include <string>
 
 #include "../expr/graph_info.hpp"
+#include "planner.hpp"
 
 namespace xsym::plan {
 
-/// What a stage does with its nodes.
-enum class stage_kind {
-  fused_elementwise,  // one pass over the elements: every node computed per element, in registers
-};
-
-/// One stage of a plan: node indices of graph_info's table. Invariant: every input of a node of
-/// `nodes` is in `inputs` or earlier in `nodes`; `outputs` are in `inputs` or `nodes`.
+/// One stage of a static plan: node indices of graph_info's table (a node's index is also its
+/// output entry's). Invariant: every input of a node of `nodes` is in `inputs` or earlier in
+/// `nodes`; `outputs` are in `inputs` or `nodes`.
 template <std::size_t Cap, std::size_t OutCap>
 struct stage {
   stage_kind kind = stage_kind::fused_elementwise;
-  detail::index_list<Cap> nodes;       // op nodes computed, post-order, each once
-  detail::index_list<Cap> inputs;      // nodes read from memory (graph arguments), in node order
-  detail::index_list<OutCap> outputs;  // nodes written to memory, in output order (may repeat)
+  detail::index_list<Cap> nodes;       // op nodes computed, in run order, each once
+  detail::index_list<Cap> inputs;      // entries read from memory (arguments, stored entries), in node order
+  detail::index_list<OutCap> outputs;  // entries written to memory: heads in output order (may
+                                       // repeat), then entries later stages read
 };
 
 /// The plan of static graph G (an expression or a group; views plan their heads alike).
@@ -46,26 +46,101 @@ struct static_plan {
   using info = detail::graph_info<G>;
   static constexpr int num_nodes = info::num_nodes;
   static constexpr std::size_t cap = num_nodes > 0 ? std::size_t(num_nodes) : 1;
-  static constexpr std::size_t out_cap = info::num_outputs > 0 ? std::size_t(info::num_outputs) : 1;
+  static constexpr std::size_t out_cap = std::size_t(info::num_outputs) + cap;
 
-  /// Whether node i is needed by a head (every node of an expression or group is).
-  static constexpr std::array<bool, cap> needed = [] {
-    std::array<bool, cap> n{};
-    for (int h : info::heads) n[std::size_t(h)] = true;
-    for (int i = num_nodes - 1; i >= 0; --i)  // consumers come after their inputs
-      if (n[std::size_t(i)])
-        for (int k = 0; k < info::nodes[i].num_inputs; ++k) n[std::size_t(info::nodes[i].inputs[k])] = true;
-    return n;
+  // ---- the graph as the planner sees it: one entry per node ----
+  static constexpr std::size_t num_input_slots = [] {
+    std::size_t k = 0;
+    for (int i = 0; i < num_nodes; ++i) k += std::size_t(info::nodes[i].num_inputs);
+    return k > 0 ? k : 1;
+  }();
+  static constexpr std::array<node_record, cap> records = [] {
+    std::array<node_record, cap> r{};
+    for (int i = 0, k = 0; i < num_nodes; ++i) {
+      const auto& n = info::nodes[i];
+      r[std::size_t(i)] = {n.is_variable ? node_role::variable
+                           : n.elementwise ? node_role::elementwise
+                                           : node_role::materialized,
+                           false, 0, k, n.num_inputs, i, 1};
+      k += n.num_inputs;
+    }
+    return r;
+  }();
+  static constexpr std::array<int, num_input_slots> input_entries = [] {
+    std::array<int, num_input_slots> in{};
+    for (int i = 0, k = 0; i < num_nodes; ++i)
+      for (int q = 0; q < info::nodes[i].num_inputs; ++q) in[std::size_t(k++)] = info::nodes[i].inputs[q];
+    return in;
+  }();
+  static constexpr std::array<int, cap> entry_nodes = [] {
+    std::array<int, cap> e{};
+    for (int i = 0; i < int(cap); ++i) e[std::size_t(i)] = i;
+    return e;
+  }();
+  static constexpr graph_view view() {
+    return {std::span(records.data(), std::size_t(num_nodes)), std::span(input_entries),
+            std::span(info::heads),
+            std::span(entry_nodes.data(), std::size_t(num_nodes))};
+  }
+
+  /// What the planner wrote (planner.hpp's plan_spans, in arrays).
+  struct planned_graph {
+    std::array<int, cap> order{}, stage_of{}, readers{}, last_use{};
+    std::array<stage_record, cap> stages{};
+    std::array<bool, cap> stored{};
+    plan_size size{};
+    constexpr plan_spans spans() {
+      return {std::span(order), std::span(stages), std::span(stage_of), std::span(readers), std::span(last_use),
+              std::span(stored)};
+    }
+    constexpr plan_view view() const {
+      return {std::span(order), std::span(stages.data(), std::size_t(size.num_stages)), std::span(stage_of),
+              std::span(readers), std::span(last_use), std::span(stored)};
+    }
+  };
+  static constexpr planned_graph planned = [] {
+    planned_graph p;
+    p.size = plan_graph(view(), p.spans(), true);
+    return p;
   }();
 
-  static constexpr int num_stages = 1;
+  /// At least one stage: a graph without op nodes is one empty fused stage that copies its heads.
+  static constexpr int num_stages = planned.size.num_stages > 0 ? planned.size.num_stages : 1;
   /// The stages, in execution order.
-  static constexpr std::array<stage<cap, out_cap>, num_stages> stages = [] {
-    stage<cap, out_cap> s;
-    for (int i = 0; i < num_nodes; ++i)
-      if (needed[std::size_t(i)]) (info::nodes[i].is_variable ? s.inputs : s.nodes).push(i);
-    for (int h : info::heads) s.outputs.push(h);
-    return std::array<stage<cap, out_cap>, num_stages>{s};
+  static constexpr std::array<stage<cap, out_cap>, std::size_t(num_stages)> stages = [] {
+    std::array<stage<cap, out_cap>, std::size_t(num_stages)> out{};
+    for (int k = 0; k < planned.size.num_stages; ++k) {
+      const stage_record& r = planned.stages[std::size_t(k)];
+      auto& st = out[std::size_t(k)];
+      st.kind = r.kind;
+      for (int j = r.begin; j < r.end; ++j) st.nodes.push(planned.order[std::size_t(j)]);
+    }
+    // Inputs: what a stage's nodes read that it does not compute; the last stage also reads the
+    // variables given out as outputs. Outputs: heads, then the entries later stages read.
+    const int last = num_stages - 1;
+    for (int k = 0; k < num_stages; ++k) {
+      auto& st = out[std::size_t(k)];
+      std::array<bool, cap> reads{};
+      for (int j = 0; j < st.nodes.size; ++j) {
+        const auto& n = info::nodes[st.nodes.items[j]];
+        for (int q = 0; q < n.num_inputs; ++q) reads[std::size_t(n.inputs[q])] = true;
+      }
+      if (k == last)
+        for (int h : info::heads) reads[std::size_t(h)] = reads[std::size_t(h)] || info::nodes[h].is_variable;
+      for (int i = 0; i < num_nodes; ++i)
+        if (reads[std::size_t(i)] && planned.stage_of[std::size_t(i)] != k) st.inputs.push(i);
+    }
+    for (int h : info::heads) {
+      const int s = planned.stage_of[std::size_t(h)];
+      out[std::size_t(s >= 0 ? s : last)].outputs.push(h);
+    }
+    for (int i = 0; i < num_nodes; ++i) {
+      const int s = planned.stage_of[std::size_t(i)];
+      if (s >= 0 && planned.stored[std::size_t(i)] && planned.last_use[std::size_t(i)] > s &&
+          !out[std::size_t(s)].outputs.contains(i))
+        out[std::size_t(s)].outputs.push(i);
+    }
+    return out;
   }();
 
   // ---- structural twins --------------------------------------------------------------------
@@ -99,7 +174,7 @@ struct static_plan {
   }();
 };
 
-/// The plan as text, one line per stage:
+/// The plan as text (planner.hpp's describe), one line per stage:
 ///   `stage 0 (fused elementwise): exp0 <- A; _mul0 <- exp0, exp0; _plus0 <- _mul0, exp0 -> outputs _plus0_output`
 /// then, when the graph has structural twins, a line `twins (computed once when their
 /// parameters are equal): _mulscalar1 = _mulscalar0, ...`.
@@ -107,18 +182,12 @@ template <class G>
 std::string describe() {
   using info = detail::graph_info<G>;
   using P = static_plan<G>;
-  std::string s;
-  for (int k = 0; k < P::num_stages; ++k) {
-    const auto& st = P::stages[std::size_t(k)];
-    s += "stage " + std::to_string(k) + " (fused elementwise):";
-    for (int j = 0; j < st.nodes.size; ++j) {
-      const auto& n = info::nodes[st.nodes.items[j]];
-      s += std::string(j ? "; " : " ") + std::string(info::node_names[std::size_t(st.nodes.items[j])]) + " <-";
-      for (int q = 0; q < n.num_inputs; ++q)
-        s += std::string(q ? ", " : " ") + std::string(info::node_names[std::size_t(n.inputs[q])]);
-    }
-    s += " -> outputs";
-    for (int j = 0; j < st.outputs.size; ++j) s += std::string(j ? ", " : " ") + std::string(info::outputs[std::size_t(j)]);
+  auto name = [](int i) { return info::node_names[std::size_t(i)]; };
+  std::string s = plan::describe(P::view(), P::planned.view(), name, name,
+                                 [](int k) { return info::outputs[std::size_t(k)]; });
+  if (P::planned.size.num_stages == 0) {  // no op node: the heads are variables, copied
+    s = "stage 0 (fused elementwise): -> outputs";
+    for (int k = 0; k < info::num_outputs; ++k) s += std::string(k ? ", " : " ") + std::string(info::outputs[std::size_t(k)]);
   }
   if constexpr (P::num_twins > 0) {
     s += "\ntwins (computed once when their parameters are equal):";

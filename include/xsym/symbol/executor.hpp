@@ -150,6 +150,12 @@ class Executor {
   /// The path in words, e.g. "per-op interpreter (3 nodes, 1 intermediate buffer, 4096 bytes)"
   /// or "per-op CUDA kernels on gpu(0) (3 nodes, 1 intermediate buffer)".
   const std::string& path_description() const;
+  /// The plan forward() and backward() run (plan/planner.hpp, the planner of static graphs
+  /// too), one line per stage: `stage 1 (fused elementwise): exp0 <- fc1; _plus0 <- exp0, fc1
+  /// -> stores _plus0`. per_op (and a GPU) plans every node as a materialized stage of its own;
+  /// blocked_fused fuses elementwise nodes into stages run block by block; static_fused runs the
+  /// whole graph as the one fused stage of its kept loop.
+  const std::string& plan_description() const;
   /// Bytes of memory held for intermediate results: the memory plan's peak (per_op), or the
   /// blocks and materialized intermediates (blocked_fused); 0 for static_fused.
   std::size_t intermediate_bytes() const;
