@@ -187,6 +187,14 @@ void pooling_shape(const graph_node& n, std::vector<partial_shape>& in, std::vec
                 "in (batch, channel, d, y, x), got " +
                 shape_str(dshape));
   const std::size_t k = dshape->size() - 2;
+  // MXNet's checks of the attributes, whether or not they are used: 'same' computes its own
+  // padding, and lp pooling needs its p.
+  if (convention == "same") {
+    const dims pad = spatial_param(p, "pad", k, 0, true);
+    if (std::any_of(pad.begin(), pad.end(), [](i64 v) { return v != 0; }))
+      throw error("Same pooling convention disables the use of pad parameter.");
+  }
+  if (pool_type == "lp" && !p.raw("p_value")) p.missing("p_value", "1, 2 or 3, for lp pooling");
   layout_map L = parse_layout(p, k + 2, "layout");
   dims oshape = *dshape;
   if (global) {

@@ -448,6 +448,16 @@ TEST_CASE("infer: Pooling conventions, global pooling, defaults", "[infer]") {
              Catch::Contains("'pooling_convention'"));
   CHECK_THAT(error_of([&] { out(pool({{"kernel", "(2, 2)"}, {"global_pool", "maybe"}}), {1, 3, 5, 5}); }),
              Catch::Contains("'global_pool'"));
+  // MXNet's checks: 'same' takes no pad (an explicit zero pad is fine), lp pooling needs p_value.
+  const auto same = [&](const char* pad) {
+    return out(pool({{"kernel", "(3,)"}, {"stride", "(2,)"}, {"pooling_convention", "same"}, {"pad", pad}}), {2, 3, 9});
+  };
+  CHECK(same("(0,)") == shape{2, 3, 5});
+  CHECK(error_of([&] { same("(1,)"); }) ==
+        "Error in operator p: Same pooling convention disables the use of pad parameter.");
+  CHECK_THAT(error_of([&] { out(pool({{"kernel", "(2, 2)"}, {"pool_type", "lp"}}), {1, 3, 5, 5}); }),
+             Catch::Contains("'p_value'"));
+  CHECK(out(pool({{"kernel", "(2, 2)"}, {"pool_type", "lp"}, {"p_value", "2"}}), {1, 3, 5, 5}) == shape{1, 3, 4, 4});
 }
 
 TEST_CASE("infer: BatchNorm, LeakyReLU, Activation, Dropout, softmax", "[infer]") {
