@@ -26,7 +26,7 @@ With --reference REV, every TU is also compiled against the headers of commit RE
 in the same rounds, and the report gives the ratios: scripts/bench passes a fixed reference, so
 that a regression shows whatever the machine's speed.
 
-Usage: run.py [--nodes 8,16,32,64,128] [--shapes tree,chain] [--symbol] [--reps 3]
+Usage: run.py [--nodes 8,16,32,64,128] [--shapes tree,chain] [--symbol] [--static-header] [--reps 3]
               [--no-nvcc] [--reference REV] [--work-dir DIR] [--md F] [--json F] [--png F]
 """
 import argparse
@@ -215,8 +215,22 @@ def cell_cuda(rec, key):
     return str(rec[key])
 
 
+STATIC_INCLUDE = "#include <xsym/static.hpp>"
+
+
+def static_unit(text):
+    """The TU including <xsym/static.hpp> (static graphs alone) instead of <xsym/xsym.hpp>."""
+    return text.replace("#include <xsym/xsym.hpp>", STATIC_INCLUDE)
+
+
+def variant_label(v):
+    return (f"{v['shape']}{' + Symbol' if v['symbol'] else ''}"
+            + (", <xsym/static.hpp>" if v.get("static") else ""))
+
+
 def variant_title(v):
-    return f"{v['shape']} graphs, bind + forward" + (" + conversion to xsym::Symbol" if v["symbol"] else "")
+    return (f"{v['shape']} graphs, bind + forward" + (" + conversion to xsym::Symbol" if v["symbol"] else "")
+            + (", including <xsym/static.hpp>" if v.get("static") else ""))
 
 
 def markdown(data):
@@ -272,8 +286,7 @@ def markdown(data):
         rows = [("include only", data["baseline"], data["reference_baseline"])]
         for v in data["variants"]:
             for r in v["rows"]:
-                rows.append((f"{v['shape']}{' + Symbol' if v['symbol'] else ''}, {r['nodes']} nodes", r,
-                             r.get("reference", {})))
+                rows.append((f"{variant_label(v)}, {r['nodes']} nodes", r, r.get("reference", {})))
         for title, here, there in rows:
             cells = []
             for c in ("g++", "nvcc"):
@@ -340,6 +353,9 @@ def main(argv=None):
     p.add_argument("--md", help="write the markdown section here")
     p.add_argument("--json", help="write the raw measurements here")
     p.add_argument("--png", help="write the plot here")
+    p.add_argument("--static-header", action="store_true",
+                   help="also compile the first shape's TUs including <xsym/static.hpp> instead of <xsym/xsym.hpp> "
+                        "(against the reference: <xsym/xsym.hpp>, as a user of that commit would include)")
     p.add_argument("--reference", metavar="REV",
                    help="also compile every TU against the headers of commit REV, interleaved, and "
                         "report the ratios (scripts/bench passes its fixed reference commit)")
@@ -372,17 +388,18 @@ def main(argv=None):
         data["reference_baseline"] = jobs_for(f"baseline at {args.reference}", "baseline_ref",
                                               generate.baseline_unit(), args.work_dir, args.cxx, nvcc, ref_root)
         all_jobs += data["reference_baseline"].values()
-    variants = [(s, False) for s in shapes] + ([(shapes[0], True)] if args.symbol and shapes else [])
-    for shape, symbol in variants:
-        v = {"shape": shape, "symbol": symbol, "rows": []}
+    variants = ([(s, False, False) for s in shapes] + ([(shapes[0], True, False)] if args.symbol and shapes else [])
+                + ([(shapes[0], False, True)] if args.static_header and shapes else []))
+    for shape, symbol, static in variants:
+        v = {"shape": shape, "symbol": symbol, "static": static, "rows": []}
         for n in nodes:
             text, depth = generate.translation_unit(n, args.seed, symbol, shape)
-            title = f"{shape}{' + Symbol' if symbol else ''}, {n} nodes (depth {depth})"
-            stem = f"graph_{shape}{'_symbol' if symbol else ''}_{n}"
+            title = f"{variant_label(v)}, {n} nodes (depth {depth})"
+            stem = f"graph_{shape}{'_symbol' if symbol else ''}{'_static' if static else ''}_{n}"
             row = {"nodes": n, "depth": depth}
-            row.update(jobs_for(title, stem, text, args.work_dir, args.cxx, nvcc))
+            row.update(jobs_for(title, stem, static_unit(text) if static else text, args.work_dir, args.cxx, nvcc))
             all_jobs += [row["g++"]] + ([row["nvcc"]] if "nvcc" in row else [])
-            if ref_root:
+            if ref_root:  # the reference's headers as they were: <xsym/xsym.hpp> (the only header then)
                 row["reference"] = jobs_for(f"{title} at {args.reference}", stem + "_ref", text, args.work_dir,
                                             args.cxx, nvcc, ref_root)
                 all_jobs += row["reference"].values()

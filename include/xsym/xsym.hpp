@@ -1,20 +1,11 @@
 #pragma once
-// xsym: MXNet's Symbol API as compile-time graphs. Include this one header.
-#include "core/context.hpp"
-#include "core/dtype.hpp"
-#include "core/error.hpp"
-#include "core/shape.hpp"
-#include "expr/graph.hpp"
-#include "expr/introspection.hpp"
+// xsym: MXNet's Symbol API as compile-time graphs. Include this one header (or <xsym/static.hpp>
+// alone, for static graphs of elementwise ops, which compiles faster).
+#include "static.hpp"
 #include "expr/layers.hpp"
-#include "expr/operators.hpp"
 #include "expr/tensor_functions.hpp"
-#include "ndarray/ndarray.hpp"
 #include "ndarray/params_file.hpp"
 #include "ndarray/print.hpp"
-#include "plan/static_plan.hpp"
-#include "exec/bind.hpp"
-#include "exec/bind_grad.hpp"
 #include "symbol/bind_network.hpp"
 #include "symbol/from_static.hpp"
 #include "symbol/network_symbols.hpp"
@@ -29,10 +20,3 @@
 #include "train/optim.hpp"
 #include "viz/plot_network.hpp"
 #include "viz/render.hpp"
-#include "expr/print.hpp"
-
-// The fused kernel of static graphs bound to a GPU, in the units where bind uses it
-// (exec/bind.hpp, XSYM_FUSED_CUDA): plugged in from above the layers, here.
-#if XSYM_FUSED_CUDA
-#include <xsym/cuda/static_kernel.cuh>
-#endif

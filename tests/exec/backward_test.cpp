@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <xsym/xsym.hpp>
+#include <xsym/static.hpp>
 
 #include "../support/error_message.hpp"
 

@@ -10,7 +10,7 @@
 #include <type_traits>
 #include <vector>
 
-#include <xsym/xsym.hpp>
+#include <xsym/static.hpp>
 
 namespace {
 

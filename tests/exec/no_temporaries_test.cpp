@@ -21,7 +21,7 @@
 #include <omp.h>
 #endif
 
-#include <xsym/xsym.hpp>
+#include <xsym/static.hpp>
 
 namespace {
 

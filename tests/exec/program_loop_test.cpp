@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include <xsym/xsym.hpp>
+#include <xsym/static.hpp>
 
 namespace {
 

@@ -275,12 +275,15 @@ executor<G> bind_through_runtime(const G& g, context ctx, std::vector<ndarray> a
 }  // namespace detail
 }  // namespace xsym
 
-// In a translation unit compiled by nvcc of a target that links xsym::cuda (which defines
-// XSYM_WITH_CUDA for it), a static graph bound to a GPU runs its own fused kernel
-// (detail::fused_gpu_path, gpu_plug.hpp); in any other unit it runs the runtime per-op GPU path.
-// The two versions of bind live in inline namespaces of their own, so that a program binding
-// one graph in both kinds of unit holds two differently named functions instead of one name with
-// two definitions (an ODR violation that would let the linker pick either).
+// A static graph bound to a GPU runs
+//   - its own fused kernel (detail::fused_gpu_path, gpu_plug.hpp) in a translation unit compiled
+//     by nvcc of a target that links xsym::cuda (which defines XSYM_WITH_CUDA for its units);
+//   - the runtime per-op GPU path in any other unit of such a target;
+//   - nowhere in a unit of a target that does not link xsym::cuda: binding to a GPU there is an
+//     xsym::error saying what to link, and the runtime GPU path is not compiled into every bind.
+// The three versions of bind live in inline namespaces of their own, so that a program binding
+// one graph in two kinds of unit holds differently named functions instead of one name with two
+// definitions (an ODR violation that would let the linker pick either).
 #if defined(__CUDACC__) && defined(XSYM_WITH_CUDA)
 #define XSYM_FUSED_CUDA 1
 #else
@@ -289,8 +292,10 @@ executor<G> bind_through_runtime(const G& g, context ctx, std::vector<ndarray> a
 
 #if XSYM_FUSED_CUDA
 #define XSYM_BIND_NAMESPACE with_cuda_kernels
-#else
+#elif defined(XSYM_WITH_CUDA)
 #define XSYM_BIND_NAMESPACE without_cuda_kernels
+#else
+#define XSYM_BIND_NAMESPACE without_cuda
 #endif
 
 namespace xsym {
@@ -338,8 +343,12 @@ executor<G> bind_graph(const G& g, context ctx, const std::map<std::string, ndar
     Dtypes::check(bound[std::size_t(k)].dtype(), info::arguments[std::size_t(k)]);
     free_dtypes[std::size_t(c)] = bound[std::size_t(k)].dtype();
   }
-#if !XSYM_FUSED_CUDA
+#if !XSYM_FUSED_CUDA && defined(XSYM_WITH_CUDA)
   if (ctx.type == context::device::gpu) return detail::bind_through_runtime(g, ctx, std::move(bound));
+#elif !XSYM_FUSED_CUDA
+  if (ctx.type == context::device::gpu)
+    throw error("xsym::bind: no GPU path for " + ctx.str() + " in this translation unit: link xsym::cuda (and "
+                "xsym::runtime) to the target that binds, which defines XSYM_WITH_CUDA for its units");
 #endif
 
   std::vector<ndarray> outputs;
@@ -401,8 +410,9 @@ concept argument_aggregate = std::is_aggregate_v<S> && !std::is_array_v<S> && !d
 
 /// Binds arrays to the arguments of static graph `g` on context `ctx`. Returns an executor whose
 /// forward() runs one fused loop (cpu) or one fused CUDA kernel (gpu, in a unit compiled by nvcc
-/// that links xsym::cuda; elsewhere the runtime per-op GPU path, which needs xsym::runtime) for
-/// the whole graph. An untyped part of the graph is compiled for each of `bindable_dtypes`.
+/// of a target that links xsym::cuda; in its other units the runtime per-op GPU path, which
+/// needs xsym::runtime; in a target without xsym::cuda, a GPU is an xsym::error) for the whole
+/// graph. An untyped part of the graph is compiled for each of `bindable_dtypes`.
 /// Throws xsym::error for: a missing or unknown argument name, an argument on another context,
 /// arrays of different shapes or dtypes meeting at an op (naming the node, the input and where
 /// it came from), a typed variable bound to another dtype, an untyped argument whose dtype is not
