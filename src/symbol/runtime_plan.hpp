@@ -3,8 +3,8 @@
 // plans static graphs at compile time, run at bind over the indexed graph with the shapes bind
 // inferred. The per_op path plans without fusion (every op node a stage of its own); the
 // blocked path fuses elementwise nodes into regions run block by block, each shared node once
-// per block (compile_region turns a region into its blocked program, blocked_region.hpp runs
-// it). executor_builder.cpp assigns the storage the plan asks for and makes the steps.
+// per block (cpu_program.cpp compiles them, blocked_region.hpp runs them). memory_plan.hpp
+// assigns the storage the plan asks for.
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "blocked_region.hpp"
 #include "indexed_graph.hpp"
 #include "kernels.hpp"
 #include "xsym/plan/planner.hpp"
@@ -53,12 +52,5 @@ class runtime_plan {
   plan::plan_size size_;
   plan::graph_view graph() const;
 };
-
-/// The blocked program of fused stage s, over `block` elements at a time. Entries the plan
-/// stores are read from and written to their arrays (`entries[e].data`); the others live in
-/// block registers, reused once their last reader ran. The caller gives it scratch memory for
-/// `threads x registers x register_bytes()` bytes.
-std::shared_ptr<region_program> compile_region(const indexed_graph& g, const runtime_plan& plan, int s,
-                                               const std::vector<kernels::tensor>& entries, std::ptrdiff_t block);
 
 }  // namespace xsym::detail
