@@ -44,8 +44,8 @@ runtime_plan::runtime_plan(const indexed_graph& g, const std::vector<kernels::te
   readers_.resize(g.total);
   last_use_.resize(g.total);
   stored_ = std::make_unique<bool[]>(g.total);
-  size_ = plan::plan_graph(graph(), {order_, stages_, stage_of_, readers_, last_use_, std::span(stored_.get(), g.total)},
-                           fuse);
+  const plan::plan_spans out{order_, stages_, stage_of_, readers_, last_use_, std::span(stored_.get(), g.total)};
+  size_ = plan::plan_graph(graph(), out, fuse);
 }
 
 plan::graph_view runtime_plan::graph() const { return {records_, inputs_, heads_, node_of_entry_}; }
@@ -56,7 +56,8 @@ std::string runtime_plan::describe(const std::vector<std::string>& head_names) c
     const std::size_t nid = g_.node_of(std::size_t(e));
     const graph_node& n = *g_.nodes[nid];
     if (n.is_variable()) return n.name;
-    return g_.num_entries[nid] == 1 ? n.name : n.name + "[" + std::to_string(std::size_t(e) - g_.first_entry[nid]) + "]";
+    if (g_.num_entries[nid] == 1) return n.name;
+    return n.name + "[" + std::to_string(std::size_t(e) - g_.first_entry[nid]) + "]";
   };
   auto head_name = [&](int k) { return head_names.at(std::size_t(k)); };
   const plan::plan_view p{order_, std::span(stages_).first(std::size_t(size_.num_stages)), stage_of_, readers_,

@@ -50,11 +50,13 @@ TEST_CASE("runtime plan: a region folds the row sum it feeds") {
   const auto x = xsym::variable<"x">();
   const Symbol s = xsym::sum(xsym::exp(x), {.axis = {1}});
   auto ex = s.simple_bind(xsym::cpu(), {{"x", {3, 256}}}, {}, {.path = execution_path::blocked_fused});
-  CHECK(ex.plan_description() == "stage 0 (fused elementwise): exp0 <- x; sum0 (folded) <- exp0 -> outputs sum0_output");
+  CHECK(ex.plan_description() ==
+        "stage 0 (fused elementwise): exp0 <- x; sum0 (folded) <- exp0 -> outputs sum0_output");
   // Rows too short to fold block by block: the sum is a stage of its own.
   auto short_rows = s.simple_bind(xsym::cpu(), {{"x", {3, 8}}}, {}, {.path = execution_path::blocked_fused});
   CHECK(short_rows.plan_description() ==
-        "stage 0 (fused elementwise): exp0 <- x -> stores exp0\nstage 1 (materialized): sum0 <- exp0 -> outputs sum0_output");
+        "stage 0 (fused elementwise): exp0 <- x -> stores exp0\n"
+        "stage 1 (materialized): sum0 <- exp0 -> outputs sum0_output");
 }
 
 TEST_CASE("runtime plan: bound with gradients, backward() runs stages of its own") {

@@ -93,70 +93,77 @@ constexpr bool is_head(const graph_view& g, int e) {
   return false;
 }
 
+/// `s[i]` for an int index (the planner counts in ints, as graph_info does).
+template <class T>
+constexpr T& item(std::span<T> s, int i) {
+  return s[std::size_t(i)];
+}
+
+/// The input entries of node r.
+constexpr std::span<const int> inputs_of(const graph_view& g, const node_record& r) {
+  return g.inputs.subspan(std::size_t(r.first_input), std::size_t(r.num_inputs));
+}
+
 /// Plans `g` into `out`. With `fuse`, consecutive elementwise nodes of one size and phase form
 /// one fused stage, which takes in a row reduction whose input only it computes and only that
 /// reduction reads; without, every op node is a materialized stage of its own (the per-op path).
 /// Forward nodes come first, then the backward ones, so the order stays topological.
 constexpr plan_size plan_graph(const graph_view& g, const plan_spans& out, bool fuse) {
   const int n = int(g.nodes.size());
-  auto node_of = [&](int e) { return std::size_t(g.node_of_entry[std::size_t(e)]); };
+  auto node_of = [&](int e) { return item(g.node_of_entry, e); };
   // Nodes the heads need (consumers come after their inputs), marked in stage_of as -2; the
   // heads, marked in `stored` until the end.
-  for (int i = 0; i < n; ++i) out.stage_of[std::size_t(i)] = -1;
-  for (std::size_t e = 0; e < g.node_of_entry.size(); ++e) out.readers[e] = 0, out.last_use[e] = -1, out.stored[e] = false;
-  for (int h : g.heads) out.stage_of[node_of(h)] = -2, out.stored[std::size_t(h)] = true;
-  for (int i = n - 1; i >= 0; --i) {
-    const node_record& r = g.nodes[std::size_t(i)];
-    if (out.stage_of[std::size_t(i)] != -2) continue;
-    for (int k = 0; k < r.num_inputs; ++k) {
-      const int e = g.inputs[std::size_t(r.first_input + k)];
-      ++out.readers[std::size_t(e)];
-      out.stage_of[node_of(e)] = -2;
-    }
-  }
+  for (int& s : out.stage_of) s = -1;
+  for (int& r : out.readers) r = 0;
+  for (int& u : out.last_use) u = -1;
+  for (bool& s : out.stored) s = false;
+  for (int h : g.heads) item(out.stage_of, node_of(h)) = -2, item(out.stored, h) = true;
+  for (int i = n - 1; i >= 0; --i)
+    if (item(out.stage_of, i) == -2)
+      for (int e : inputs_of(g, item(g.nodes, i))) ++item(out.readers, e), item(out.stage_of, node_of(e)) = -2;
 
   plan_size size;
   for (bool backward : {false, true})
     for (int i = 0; i < n; ++i) {
-      const node_record& r = g.nodes[std::size_t(i)];
-      if (r.role == node_role::variable) out.stage_of[std::size_t(i)] = -1;
-      if (out.stage_of[std::size_t(i)] != -2 || r.backward != backward) continue;
-      stage_record* last = size.num_stages > 0 ? &out.stages[std::size_t(size.num_stages - 1)] : nullptr;
+      const node_record& r = item(g.nodes, i);
+      if (r.role == node_role::variable) item(out.stage_of, i) = -1;
+      if (item(out.stage_of, i) != -2 || r.backward != backward) continue;
+      stage_record* last = size.num_stages > 0 ? &item(out.stages, size.num_stages - 1) : nullptr;
       const bool open = fuse && last && last->kind == stage_kind::fused_elementwise && last->backward == backward &&
                         last->fold < 0;
       bool joins = false;
       if (open && r.role == node_role::elementwise) {
-        joins = g.nodes[std::size_t(out.order[std::size_t(last->begin)])].size == r.size;
+        joins = item(g.nodes, item(out.order, last->begin)).size == r.size;
       } else if (open && r.role == node_role::row_fold && r.num_inputs == 1) {
-        const int e = g.inputs[std::size_t(r.first_input)];
-        joins = out.readers[std::size_t(e)] == 1 && !out.stored[std::size_t(e)] &&
-                out.stage_of[node_of(e)] == size.num_stages - 1;
+        const int e = inputs_of(g, r)[0];
+        joins = item(out.readers, e) == 1 && !item(out.stored, e) &&  // stored: a head, so far
+                item(out.stage_of, node_of(e)) == size.num_stages - 1;
         if (joins) last->fold = i;
       }
       if (!joins) {
         const bool fused = fuse && r.role == node_role::elementwise;
-        out.stages[std::size_t(size.num_stages++)] = {fused ? stage_kind::fused_elementwise : stage_kind::materialized,
-                                                      backward, size.num_nodes, size.num_nodes, -1};
-        last = &out.stages[std::size_t(size.num_stages - 1)];
+        last = &item(out.stages, size.num_stages++);
+        *last = {fused ? stage_kind::fused_elementwise : stage_kind::materialized, backward, size.num_nodes,
+                 size.num_nodes, -1};
       }
-      out.order[std::size_t(size.num_nodes++)] = i;
+      item(out.order, size.num_nodes++) = i;
       last->end = size.num_nodes;
-      out.stage_of[std::size_t(i)] = size.num_stages - 1;
+      item(out.stage_of, i) = size.num_stages - 1;
     }
 
   // Lifetimes, and what lives in memory.
   for (int k = 0; k < size.num_nodes; ++k) {
-    const node_record& r = g.nodes[std::size_t(out.order[std::size_t(k)])];
-    for (int j = 0; j < r.num_inputs; ++j)
-      out.last_use[std::size_t(g.inputs[std::size_t(r.first_input + j)])] = out.stage_of[std::size_t(out.order[std::size_t(k)])];
+    const int i = item(out.order, k);
+    for (int e : inputs_of(g, item(g.nodes, i))) item(out.last_use, e) = item(out.stage_of, i);
   }
   for (int i = 0; i < n; ++i) {
-    const node_record& r = g.nodes[std::size_t(i)];
-    const int s = out.stage_of[std::size_t(i)];
+    const node_record& r = item(g.nodes, i);
+    const int s = item(out.stage_of, i);
+    const bool materialized = s >= 0 && item(out.stages, s).kind == stage_kind::materialized;
+    const bool folded = s >= 0 && item(out.stages, s).fold == i;
     for (int e = r.first_entry; e < r.first_entry + r.num_entries; ++e)
-      out.stored[std::size_t(e)] = out.stored[std::size_t(e)] || r.role == node_role::variable ||
-                                   (s >= 0 && (out.stages[std::size_t(s)].kind == stage_kind::materialized ||
-                                               out.stages[std::size_t(s)].fold == i || out.last_use[std::size_t(e)] > s));
+      item(out.stored, e) = item(out.stored, e) || r.role == node_role::variable || materialized || folded ||
+                            (s >= 0 && item(out.last_use, e) > s);
   }
   return size;
 }
@@ -172,26 +179,28 @@ std::string describe(const graph_view& g, const plan_view& p, NodeName node_name
   const int num_stages = int(p.stages.size());
   std::string s;
   for (int k = 0; k < num_stages; ++k) {
-    const stage_record& st = p.stages[std::size_t(k)];
+    const stage_record& st = item(p.stages, k);
     s += (k ? "\n" : "") + std::string("stage ") + std::to_string(k) + " (" + stage_kind_name(st.kind) +
          (st.backward ? ", backward" : "") + "):";
     for (int j = st.begin; j < st.end; ++j) {
-      const int i = p.order[std::size_t(j)];
-      const node_record& r = g.nodes[std::size_t(i)];
-      s += std::string(j > st.begin ? "; " : " ") + std::string(node_name(i)) + (i == st.fold ? " (folded)" : "") + " <-";
-      for (int q = 0; q < r.num_inputs; ++q) s += std::string(q ? ", " : " ") + std::string(entry_name(g.inputs[std::size_t(r.first_input + q)]));
+      const int i = item(p.order, j);
+      s += std::string(j > st.begin ? "; " : " ") + std::string(node_name(i)) + (i == st.fold ? " (folded)" : "") +
+           " <-";
+      const auto inputs = inputs_of(g, item(g.nodes, i));
+      for (std::size_t q = 0; q < inputs.size(); ++q)
+        s += std::string(q ? ", " : " ") + std::string(entry_name(inputs[q]));
     }
     // Heads written by this stage; a variable given out as an output is written by the last.
     std::string outputs, stores;
     for (std::size_t h = 0; h < g.heads.size(); ++h) {
-      const int owner = p.stage_of[std::size_t(g.node_of_entry[std::size_t(g.heads[h])])];
+      const int owner = item(p.stage_of, item(g.node_of_entry, g.heads[h]));
       if (owner == k || (owner < 0 && k == num_stages - 1))
         outputs += std::string(outputs.empty() ? " " : ", ") + std::string(head_name(int(h)));
     }
     for (int j = st.begin; j < st.end; ++j) {
-      const node_record& r = g.nodes[std::size_t(p.order[std::size_t(j)])];
+      const node_record& r = item(g.nodes, item(p.order, j));
       for (int e = r.first_entry; e < r.first_entry + r.num_entries; ++e)
-        if (p.stored[std::size_t(e)] && !is_head(g, e) && p.last_use[std::size_t(e)] > k)
+        if (item(p.stored, e) && !is_head(g, e) && item(p.last_use, e) > k)
           stores += std::string(stores.empty() ? " " : ", ") + std::string(entry_name(e));
     }
     if (!outputs.empty()) s += " -> outputs" + outputs;

@@ -187,7 +187,8 @@ std::string describe() {
                                  [](int k) { return info::outputs[std::size_t(k)]; });
   if (P::planned.size.num_stages == 0) {  // no op node: the heads are variables, copied
     s = "stage 0 (fused elementwise): -> outputs";
-    for (int k = 0; k < info::num_outputs; ++k) s += std::string(k ? ", " : " ") + std::string(info::outputs[std::size_t(k)]);
+    for (int k = 0; k < info::num_outputs; ++k)
+      s += std::string(k ? ", " : " ") + std::string(info::outputs[std::size_t(k)]);
   }
   if constexpr (P::num_twins > 0) {
     s += "\ntwins (computed once when their parameters are equal):";
